@@ -1,0 +1,118 @@
+// Bulk loading: validated CSV records stream into a user table through COPY, all or nothing.
+import { sql } from 'kysely'
+import { type CsvRecord, formatCsvRow } from '../csv/index.js'
+import type { Database, Db } from '../db/database.js'
+import { parseValue } from './column-types.js'
+import { columnRef, tableRef } from './names.js'
+import { insertTable, type NewTable, touchTable } from './tables.js'
+import type { ColumnInfo, TableInfo } from './types.js'
+
+const CHUNK_CHARS = 1 << 20
+
+export class ImportError extends Error {
+  constructor(
+    readonly line: number | null,
+    readonly column: string | null,
+    readonly reason: string,
+  ) {
+    const where = [line === null ? null : `line ${line}`, column && `column “${column}”`]
+    super([where.filter(Boolean).join(', '), reason].filter(Boolean).join(': '))
+  }
+}
+
+// `targets[i]` receives field i of each record; null skips that field.
+async function* copyChunks(
+  records: AsyncIterable<CsvRecord>,
+  targets: (ColumnInfo | null)[],
+): AsyncGenerator<string> {
+  const used = targets.flatMap((column, index) => (column ? [{ column, index }] : []))
+  let lines: string[] = []
+  let size = 0
+  for await (const record of records) {
+    if (record.fields.length !== targets.length) {
+      throw new ImportError(
+        record.line,
+        null,
+        `expected ${targets.length} values but found ${record.fields.length}`,
+      )
+    }
+    const values = used.map(({ column, index }) => {
+      const parsed = parseValue(column.type, record.fields[index] ?? '', column.choices)
+      if (!parsed.ok) throw new ImportError(record.line, column.name, parsed.message)
+      if (parsed.value === null && column.required) {
+        throw new ImportError(record.line, column.name, 'A value is required')
+      }
+      return parsed.value
+    })
+    const line = formatCsvRow(values)
+    lines.push(line)
+    size += line.length
+    if (size >= CHUNK_CHARS) {
+      yield lines.join('')
+      lines = []
+      size = 0
+    }
+  }
+  if (lines.length) yield lines.join('')
+}
+
+// Database errors that a bad file can cause, turned into a message for the person importing.
+function explainCopyError(error: unknown): never {
+  const pgError = error as { code?: string; detail?: string; message?: string }
+  if (pgError.code === '23505') {
+    throw new ImportError(
+      null,
+      null,
+      `a value is already used by another row (${pgError.detail ?? ''})`,
+    )
+  }
+  if (pgError.code?.startsWith('22') || pgError.code?.startsWith('23')) {
+    throw new ImportError(null, null, pgError.message ?? 'a value was refused by the database')
+  }
+  throw error
+}
+
+// Appends records inside `trx`; the caller's transaction makes it all-or-nothing.
+export async function copyRecords(
+  database: Database,
+  trx: Db,
+  table: TableInfo,
+  records: AsyncIterable<CsvRecord>,
+  targets: (ColumnInfo | null)[],
+): Promise<number> {
+  const columns = targets.filter((column): column is ColumnInfo => column !== null)
+  const copySql = sql`copy ${tableRef(table.id)} (${sql.join(columns.map((c) => columnRef(c.id)))})
+    from stdin with (format csv)`.compile(trx).sql
+  let count: number
+  try {
+    count = await database.copyIn(trx, copySql, copyChunks(records, targets))
+  } catch (error) {
+    if (error instanceof ImportError) throw error
+    explainCopyError(error)
+  }
+  await touchTable(trx, table.id, count)
+  return count
+}
+
+export async function importNewTable(
+  database: Database,
+  input: NewTable,
+  records: AsyncIterable<CsvRecord>,
+): Promise<{ table: TableInfo; rows: number }> {
+  return database.db.transaction().execute(async (trx) => {
+    const table = await insertTable(trx, input)
+    const rows = await copyRecords(database, trx, table, records, table.columns)
+    return { table: { ...table, rowCount: rows }, rows }
+  })
+}
+
+export async function appendRecords(
+  database: Database,
+  table: TableInfo,
+  records: AsyncIterable<CsvRecord>,
+  targets: (ColumnInfo | null)[],
+): Promise<number> {
+  return database.db
+    .transaction()
+    .execute((trx) => copyRecords(database, trx, table, records, targets))
+}

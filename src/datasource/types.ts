@@ -1,0 +1,50 @@
+// Plain objects the DataSource hands to routes: tables and columns by display name and slug only.
+import type { ColumnType } from './column-types.js'
+
+export interface Owner {
+  id: number
+  username: string
+  name: string | null
+  avatarUrl: string | null
+}
+
+export interface ColumnInfo {
+  id: number
+  name: string
+  slug: string
+  type: ColumnType
+  position: number
+  required: boolean
+  unique: boolean
+  defaultValue: string | null
+  choices: string[] | null
+}
+
+export interface TableInfo {
+  id: number
+  owner: Owner
+  name: string
+  slug: string
+  description: string
+  isPublic: boolean
+  rowCount: number
+  createdAt: Date
+  updatedAt: Date
+  columns: ColumnInfo[]
+}
+
+export interface ColumnSpec {
+  name: string
+  type: ColumnType
+  required?: boolean
+  unique?: boolean
+  defaultValue?: string | null
+  choices?: string[] | null
+}
+
+export interface Row {
+  id: number
+  version: number
+  // Values as text (or null), in column order.
+  cells: (string | null)[]
+}

@@ -1,0 +1,96 @@
+// Opens the database: a pg Pool when DATABASE_URL is set, else embedded PGlite. One SQL dialect.
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import type { Catalog } from './schema.js'
+
+export type Db = Kysely<Catalog>
+
+// The one place the two drivers differ: bulk COPY in and out of a table.
+export interface Database {
+  kind: 'postgres' | 'pglite'
+  db: Db
+  // Runs `COPY … FROM STDIN (FORMAT csv)` inside `trx`; feeds it CSV text in bounded chunks.
+  copyIn(trx: Db, copySql: string, chunks: AsyncIterable<string>): Promise<number>
+  close(): Promise<void>
+}
+
+const INT8_OID = 20
+
+export function openPostgres(url: string, poolMax: number): Database {
+  // Catalog ids and counts are bigints well inside the safe integer range.
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format),
+  }
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, types })
+  const checkedOut = new Map<number, pg.PoolClient>()
+  pool.on('acquire', (client) => {
+    checkedOut.set((client as unknown as { processID: number }).processID, client)
+  })
+  pool.on('release', (_err, client) => {
+    checkedOut.delete((client as unknown as { processID: number }).processID)
+  })
+  const db: Db = new Kysely<Catalog>({ dialect: new PostgresDialect({ pool }) })
+
+  // A Kysely transaction hides its pg client; find it by the backend pid it is talking to.
+  async function clientOf(trx: Db): Promise<pg.PoolClient> {
+    const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)
+    const client = checkedOut.get(Number(rows[0]?.pid))
+    if (!client) throw new Error('COPY needs the transaction’s own connection')
+    return client
+  }
+
+  return {
+    kind: 'postgres',
+    db,
+    async copyIn(trx, copySql, chunks) {
+      const client = await clientOf(trx)
+      const stream = client.query(copyFrom(copySql))
+      const done = new Promise<void>((resolve, reject) => {
+        stream.on('finish', resolve)
+        stream.on('error', reject)
+      })
+      try {
+        for await (const chunk of chunks) {
+          if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve))
+        }
+      } catch (error) {
+        stream.destroy(error as Error)
+        await done.catch(() => {})
+        throw error
+      }
+      stream.end()
+      await done
+      return Number(stream.rowCount)
+    },
+    close: () => db.destroy(),
+  }
+}
+
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
+  const options = { extensions: { pg_trgm } }
+  const pglite = dataDir ? new PGlite(dataDir, options) : new PGlite(options)
+  await pglite.waitReady
+  const db: Db = new Kysely<Catalog>({ dialect: new PGliteDialect(pglite) })
+  return {
+    kind: 'pglite',
+    db,
+    // PGlite has one session: inside `trx` it already holds the connection, so COPY joins it.
+    async copyIn(_trx, copySql, chunks) {
+      const fromBlob = copySql.replace(/\bFROM STDIN\b/i, "FROM '/dev/blob'")
+      let rows = 0
+      for await (const chunk of chunks) {
+        const result = await pglite.query(fromBlob, [], { blob: new Blob([chunk]) })
+        rows += result.affectedRows ?? 0
+      }
+      return rows
+    },
+    close: () => db.destroy(),
+  }
+}
