@@ -94,3 +94,13 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
     close: () => db.destroy(),
   }
 }
+
+export async function openDatabase(settings: {
+  databaseUrl: string | null
+  databasePoolMax: number
+  pgliteDir: string
+}): Promise<Database> {
+  return settings.databaseUrl
+    ? openPostgres(settings.databaseUrl, settings.databasePoolMax)
+    : openPglite(settings.pgliteDir)
+}

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely'
 import type { Db } from './database.js'
 
+// Next to the code that runs: migrations/*.ts in the source tree, dist/migrations/*.js when built.
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
 class DirectoryMigrationProvider implements MigrationProvider {

@@ -1,18 +1,21 @@
 // The demo tables: the 2015 and 2017 UK general election results, owned by a user who cannot sign in.
-import { fileURLToPath } from 'node:url'
 import type { Database } from '../db/database.js'
+import { appPath } from '../paths.js'
 import { importCsvFileAsTable, inspectCsvFile } from './csv-file.js'
 
 export const DEMO_USERNAME = 'demo'
 
-const DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url))
-
-export const DEMO_TABLES = [2017, 2015].map((year) => ({
-  file: `${DATA_DIR}uk_general_election_${year}.csv`,
+export const DEMO_TABLES = [2015, 2017].map((year) => ({
+  file: appPath('data', `uk_general_election_${year}.csv`),
   name: `UK General Election ${year}`,
   slug: `uk-general-election-${year}`,
   description: `Every candidate in the ${year} UK general election and the votes they won, by constituency. Source: the Electoral Commission.`,
 }))
+
+const humanize = (header: string) => {
+  const words = header.replaceAll('_', ' ').trim()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
 
 // A user with no GitHub id can never sign in.
 export async function ensureDemoUser(database: Database): Promise<number> {
@@ -48,7 +51,8 @@ export async function loadDemoData(database: Database): Promise<string[]> {
       ownerId,
       name: demo.name,
       description: demo.description,
-      columns: inspection.columns,
+      // `first_name` reads better as “First name”; the slug stays first_name.
+      columns: inspection.columns.map((column) => ({ ...column, name: humanize(column.name) })),
     })
     loaded.push(demo.name)
   }
