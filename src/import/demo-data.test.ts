@@ -14,8 +14,8 @@ afterAll(() => database.close())
 describe('loadDemoData', () => {
   it('loads both election tables once, with votes typed as integers', async () => {
     expect(await loadDemoData(database)).toEqual([
-      'UK General Election 2017',
       'UK General Election 2015',
+      'UK General Election 2017',
     ])
     expect(await loadDemoData(database)).toEqual([])
     const lookup = await findTable(database.db, DEMO_USERNAME, 'uk-general-election-2017')
