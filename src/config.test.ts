@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadDotEnv, readConfig } from './config.js'
+
+describe('readConfig', () => {
+  it('has working defaults for local development', () => {
+    const config = readConfig({}, '1.2.3')
+    expect(config).toMatchObject({
+      port: 8000,
+      debug: false,
+      databaseUrl: null,
+      databasePoolMax: 5,
+      pgliteDir: '.data/pglite',
+      webConcurrency: 1,
+      mockGithub: true,
+      release: '1.2.3',
+      trustProxy: false,
+    })
+  })
+
+  it('takes the release from Heroku, then the source version, then the package', () => {
+    expect(readConfig({ HEROKU_RELEASE_VERSION: 'v42', SOURCE_VERSION: 'abc' }).release).toBe('v42')
+    expect(readConfig({ SOURCE_VERSION: 'abc' }).release).toBe('abc')
+  })
+
+  it('reads Postgres settings and worker count', () => {
+    const config = readConfig({
+      DATABASE_URL: 'postgres://localhost/app',
+      DATABASE_POOL_MAX: '3',
+      WEB_CONCURRENCY: '4',
+      TRUST_PROXY: 'true',
+      DEBUG: '1',
+    })
+    expect(config).toMatchObject({
+      databasePoolMax: 3,
+      webConcurrency: 4,
+      trustProxy: true,
+      debug: true,
+    })
+  })
+
+  it('runs one process on the embedded database, whatever WEB_CONCURRENCY says', () => {
+    expect(readConfig({ WEB_CONCURRENCY: '4' }).webConcurrency).toBe(1)
+  })
+
+  it('treats empty values as unset', () => {
+    expect(readConfig({ PORT: '', SENTRY_DSN: '' }).port).toBe(8000)
+  })
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a whole number'],
+    [{ PORT: '70000' }, 'PORT must be at most 65535'],
+    [{ DEBUG: 'maybe' }, 'DEBUG must be true or false'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a URL'],
+    [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX must be at least 1'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ SECRET_KEY: 'short' }, 'SECRET_KEY must be at least 32 characters'],
+    [
+      { NODE_ENV: 'production', GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 's' },
+      'SECRET_KEY is required',
+    ],
+    [{ NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(32) }, 'MOCK_GITHUB must not be true'],
+    [{ GITHUB_CLIENT_ID: 'id' }, 'GITHUB_CLIENT_SECRET is required'],
+  ])('refuses %j with one clear line', (env, message) => {
+    expect(() => readConfig(env)).toThrow(message)
+  })
+})
+
+describe('loadDotEnv', () => {
+  it('reads a .env file without overriding real variables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'env-'))
+    const path = join(dir, '.env')
+    writeFileSync(path, '# comment\nDEBUG=true\nexport PORT="9000"\nSECRET_KEY=from-file\n\n')
+    const env: Record<string, string> = { SECRET_KEY: 'from-env' }
+    loadDotEnv(path, env)
+    expect(env).toEqual({ DEBUG: 'true', PORT: '9000', SECRET_KEY: 'from-env' })
+    loadDotEnv(join(dir, 'missing'), env)
+  })
+})
