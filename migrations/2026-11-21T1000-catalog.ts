@@ -19,7 +19,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('sessions')
+    // The SHA-256 of the cookie's token; `key` names the session in the settings page instead.
     .addColumn('id', 'text', (col) => col.primaryKey())
+    .addColumn('key', 'text', (col) => col.notNull().unique())
     .addColumn('user_id', 'integer', (col) =>
       col.notNull().references('users.id').onDelete('cascade'),
     )

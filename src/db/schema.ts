@@ -16,6 +16,7 @@ export interface UsersTable {
 
 export interface SessionsTable {
   id: string
+  key: string
   user_id: number
   created_at: Timestamp
   last_seen_at: Timestamp

@@ -1,8 +1,12 @@
 // A test app on its own database, with the demo tables loaded when asked.
+import { mockGithubId } from '../auth/mock-github.js'
+import { createSession, generateSessionToken } from '../auth/sessions.js'
+import { upsertGithubUser } from '../auth/users.js'
 import { readConfig } from '../config.js'
 import type { Database } from '../db/database.js'
 import { loadDemoData } from '../import/demo-data.js'
 import { createApp } from '../web/app.js'
+import { Browser } from './browser.js'
 import { createTestDatabase } from './database.js'
 
 export async function createTestApp(
@@ -24,3 +28,25 @@ export function tableCells(html: string): string[][] {
     ),
   )
 }
+
+// A signed-in browser without the OAuth dance: a user and a session straight in the database.
+export async function signedInBrowser(t: TestApp, login: string) {
+  const user = await upsertGithubUser(t.database.db, {
+    id: mockGithubId(login),
+    login,
+    name: null,
+    avatarUrl: null,
+  })
+  const browser = new Browser('http://localhost', (request) => t.app.request(request))
+  const token = generateSessionToken()
+  await createSession(t.database.db, token, user.id, 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0')
+  browser.cookies.set('session', token)
+  await browser.get('/')
+  return { browser, user }
+}
+
+export function anonymousBrowser(t: TestApp) {
+  return new Browser('http://localhost', (request) => t.app.request(request))
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>

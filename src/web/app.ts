@@ -2,14 +2,20 @@
 import { relative } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
+import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import { APP_ROOT } from '../paths.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
 import { Redirect } from './load-table.js'
+import { csrfMiddleware } from './middleware/csrf.js'
+import { securityHeaders } from './middleware/security-headers.js'
+import { sessionMiddleware } from './middleware/session.js'
 import { createRenderer } from './render.js'
+import { authRoutes } from './routes/auth.js'
 import { homeRoutes } from './routes/home.js'
+import { settingsRoutes } from './routes/settings.js'
 import { tableRoutes } from './routes/tables.js'
 
 export interface AppDeps {
@@ -17,19 +23,25 @@ export interface AppDeps {
   database: Database
 }
 
+// The mock's token endpoint is called server-to-server by the OAuth client, without cookies.
+const CSRF_EXEMPT = new Set(['/mock-github/login/oauth/access_token'])
+
 export function createApp({ config, database }: AppDeps) {
   const app = new Hono<AppEnv>()
   const renderer = createRenderer({ cache: !config.debug })
 
-  app.use(async (c, next) => {
+  app.use(async function context(c, next) {
     c.set('config', config)
     c.set('database', database)
     c.set('renderer', renderer)
     c.set('trustProxy', config.trustProxy)
     c.set('viewer', null)
+    c.set('sessionId', null)
+    c.set('sessionKey', null)
     c.set('csrfToken', '')
     await next()
   })
+  app.use(securityHeaders({ hsts: config.isProduction }))
   app.use(
     '/static/*',
     serveStatic({
@@ -39,13 +51,18 @@ export function createApp({ config, database }: AppDeps) {
       },
     }),
   )
+  app.use(sessionMiddleware())
+  app.use(csrfMiddleware({ exempt: (path) => CSRF_EXEMPT.has(path) }))
 
+  if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))
+  app.route('/auth', authRoutes)
+  app.route('/settings', settingsRoutes)
   app.route('/', tableRoutes)
   app.route('/', homeRoutes)
 
   app.notFound(notFound)
   app.onError((error, c) =>
-    error instanceof Redirect ? c.redirect(error.location, 301) : onError(error, c),
+    error instanceof Redirect ? c.redirect(error.location, error.status) : onError(error, c),
   )
   return app
 }

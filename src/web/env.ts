@@ -18,5 +18,7 @@ export interface AppEnv {
     trustProxy: boolean
     viewer: Viewer | null
     csrfToken: string
+    sessionId: string | null
+    sessionKey: string | null
   }
 }

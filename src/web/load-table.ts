@@ -7,7 +7,10 @@ import type { AppEnv } from './env.js'
 import { tableUrl } from './urls.js'
 
 export class Redirect extends Error {
-  constructor(readonly location: string) {
+  constructor(
+    readonly location: string,
+    readonly status: 301 | 303 = 301,
+  ) {
     super(`Moved to ${location}`)
   }
 }
