@@ -109,7 +109,7 @@ export function createMockGithub(secret: string) {
       })
     }
     const grant = verify<MockGrant>(key, String(form.code ?? ''))
-    if (!grant || grant.kind !== 'code' || (grant.expires ?? 0) < Date.now()) {
+    if (grant?.kind !== 'code' || (grant.expires ?? 0) < Date.now()) {
       return c.json({
         error: 'bad_verification_code',
         error_description: 'The code passed is incorrect or expired.',
@@ -136,7 +136,7 @@ export function createMockGithub(secret: string) {
   mock.get('/api/user', (c) => {
     const token = c.req.header('authorization')?.replace(/^(Bearer|token) /i, '') ?? ''
     const grant = verify<MockGrant>(key, token)
-    if (!grant || grant.kind !== 'token') {
+    if (grant?.kind !== 'token') {
       return c.json(
         {
           message: 'Bad credentials',
