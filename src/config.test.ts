@@ -61,7 +61,14 @@ describe('readConfig', () => {
       { NODE_ENV: 'production', GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 's' },
       'SECRET_KEY is required',
     ],
-    [{ NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(32) }, 'MOCK_GITHUB must not be true'],
+    [
+      { NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(32), MOCK_GITHUB: 'true' },
+      'MOCK_GITHUB must not be true',
+    ],
+    [
+      { NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(32) },
+      'GITHUB_CLIENT_ID is required when NODE_ENV=production',
+    ],
     [{ GITHUB_CLIENT_ID: 'id' }, 'GITHUB_CLIENT_SECRET is required'],
   ])('refuses %j with one clear line', (env, message) => {
     expect(() => readConfig(env)).toThrow(message)

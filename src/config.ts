@@ -89,8 +89,13 @@ export function readConfig(
   const e = result.output
   const isProduction = e.NODE_ENV === 'production'
   const mockGithub = e.MOCK_GITHUB ?? !e.GITHUB_CLIENT_ID
-  if (isProduction && mockGithub) {
+  if (isProduction && e.MOCK_GITHUB) {
     throw new ConfigError('MOCK_GITHUB must not be true when NODE_ENV=production')
+  }
+  if (isProduction && !e.GITHUB_CLIENT_ID) {
+    throw new ConfigError(
+      'GITHUB_CLIENT_ID is required when NODE_ENV=production (the mock GitHub is for development)',
+    )
   }
   if (isProduction && !e.SECRET_KEY) {
     throw new ConfigError('SECRET_KEY is required when NODE_ENV=production')
