@@ -7,3 +7,10 @@ document.addEventListener('keydown', (event) => {
     search.focus()
   }
 })
+
+// Forms that destroy data ask once more (without JavaScript they simply submit).
+document.addEventListener('submit', (event) => {
+  const form = event.target
+  const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined
+  if (question && !window.confirm(question)) event.preventDefault()
+})

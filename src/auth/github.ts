@@ -81,8 +81,8 @@ export function createGithubClient(
         throw new SignInError(`GitHub user request failed: ${(error as Error).message}`)
       }
       if (!response.ok) throw new SignInError(`GitHub user request answered ${response.status}`)
-      const data = (await response.json()) as Record<string, unknown>
-      if (typeof data.id !== 'number' || typeof data.login !== 'string') {
+      const data = (await response.json().catch(() => null)) as Record<string, unknown> | null
+      if (typeof data?.id !== 'number' || typeof data.login !== 'string') {
         throw new SignInError('GitHub sent a user without an id or login')
       }
       return {

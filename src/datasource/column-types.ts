@@ -61,6 +61,13 @@ export function isColumnType(value: unknown): value is ColumnType {
   return typeof value === 'string' && (COLUMN_TYPES as readonly string[]).includes(value)
 }
 
+// What a CHECK constraint (and parseValue) says about a value a type refuses.
+export const CHECK_MESSAGES: Partial<Record<ColumnType, string>> = {
+  choice: 'Must be one of the listed choices',
+  email: 'Must be a valid email address',
+  url: 'Must be a web address starting with http:// or https://',
+}
+
 export type ParseResult = { ok: true; value: string | null } | { ok: false; message: string }
 
 const INT64_MAX = 9223372036854775807n
@@ -96,6 +103,7 @@ export function parseValue(
   raw: string,
   choices: readonly string[] | null = null,
 ): ParseResult {
+  if (raw.includes('\0')) return fail('Must not contain a NUL character')
   const value = type === 'long_text' || type === 'json' ? raw : raw.trim()
   if (value.trim() === '') return ok(null)
   switch (type) {
@@ -132,21 +140,20 @@ export function parseValue(
         isValidDate(Number(match[1]), Number(match[2]), Number(match[3])) &&
         Number(match[4]) < 24 &&
         Number(match[5]) < 60 &&
-        (!match[6] || Number(match[6].slice(1, 3)) < 60)
+        (!match[6] || Number(match[6].slice(1, 3)) < 60) &&
+        (!match[8] || /^z$/i.test(match[8]) || Number(match[8].slice(1, 3)) <= 15)
       return valid
         ? ok(match[8] ? value : `${value}Z`)
         : fail('Must be a date and time like 2017-06-08 22:00')
     }
     case 'choice':
-      return choices?.includes(value) ? ok(value) : fail('Must be one of the listed choices')
+      return choices?.includes(value) ? ok(value) : fail(CHECK_MESSAGES.choice as string)
     case 'email':
       return new RegExp(EMAIL_PATTERN).test(value)
         ? ok(value)
-        : fail('Must be a valid email address')
+        : fail(CHECK_MESSAGES.email as string)
     case 'url':
-      return new RegExp(URL_PATTERN).test(value)
-        ? ok(value)
-        : fail('Must be a web address starting with http:// or https://')
+      return new RegExp(URL_PATTERN).test(value) ? ok(value) : fail(CHECK_MESSAGES.url as string)
     case 'json':
       try {
         return ok(JSON.stringify(JSON.parse(value)))

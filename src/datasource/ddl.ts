@@ -1,7 +1,14 @@
 // DDL fragments for user tables, built from catalog ids and our own type names only.
 import { type RawBuilder, sql } from 'kysely'
-import { EMAIL_PATTERN, POSTGRES_TYPES, URL_PATTERN } from './column-types.js'
-import { columnRef, objectName, tableRef } from './names.js'
+import type { Db } from '../db/database.js'
+import {
+  type ColumnType,
+  EMAIL_PATTERN,
+  POSTGRES_TYPES,
+  SEARCHABLE_TYPES,
+  URL_PATTERN,
+} from './column-types.js'
+import { columnRef, DATA_SCHEMA, objectName, tableRef } from './names.js'
 import type { ColumnInfo } from './types.js'
 
 // A CHECK expression for types whose values Postgres alone would not constrain.
@@ -42,4 +49,49 @@ export function createTableStatement(tableId: number, columns: ColumnInfo[]): Ra
     ...columns.map((column) => columnDefinition(tableId, column)),
   ]
   return sql`create table ${tableRef(tableId)} (${sql.join(definitions)})`
+}
+
+// Which columns get which index. Every sort on a bounded type is an index scan on (column, id);
+// long text, URLs and JSON can exceed a B-tree entry's ~2.7 kB, so sorting them sorts the matches.
+// Text-like columns get a trigram GIN index, so substring search need not read every row.
+const SORT_INDEXED: ReadonlySet<ColumnType> = new Set([
+  'text',
+  'integer',
+  'decimal',
+  'boolean',
+  'date',
+  'datetime',
+  'choice',
+  'email',
+])
+
+export function indexStatements(tableId: number, column: ColumnInfo): RawBuilder<unknown>[] {
+  const ref = columnRef(column.id)
+  const statements: RawBuilder<unknown>[] = []
+  if (SORT_INDEXED.has(column.type)) {
+    statements.push(sql`create index ${sql.id(objectName('sort', tableId, column.id))}
+      on ${tableRef(tableId)} (${ref}, id)`)
+  }
+  if (SEARCHABLE_TYPES.has(column.type)) {
+    statements.push(sql`create index ${sql.id(objectName('trgm', tableId, column.id))}
+      on ${tableRef(tableId)} using gin (${ref} gin_trgm_ops)`)
+  }
+  return statements
+}
+
+// Before a column changes type: its indexes may not suit the new type (trigram on a number).
+export function dropIndexStatements(tableId: number, columnId: number): RawBuilder<unknown>[] {
+  return ['sort', 'trgm'].map(
+    (kind) => sql`drop index if exists ${sql.id(DATA_SCHEMA, objectName(kind, tableId, columnId))}`,
+  )
+}
+
+export async function createIndexes(
+  trx: Db,
+  tableId: number,
+  columns: ColumnInfo[],
+): Promise<void> {
+  for (const column of columns) {
+    for (const statement of indexStatements(tableId, column)) await statement.execute(trx)
+  }
 }

@@ -1,35 +1,19 @@
 // Reading rows of a user table: filtered by search, sorted, one page at a time.
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import { clampPage, pageCount } from '../lib/pagination.js'
 import { containsPattern } from '../lib/search.js'
 import { SEARCHABLE_TYPES, selectAsText } from './column-types.js'
+import type { RowOrder } from './keyset.js'
 import { columnRef, tableRef } from './names.js'
-import type { ColumnInfo, Row, TableInfo } from './types.js'
+import type { Row, TableInfo } from './types.js'
 
-export interface RowOrder {
-  // null orders by the row id.
-  column: ColumnInfo | null
-  descending: boolean
-}
+export type { RowOrder } from './keyset.js'
+// Pages of rows live in list-rows.ts; re-exported here, where readers look for them.
+export { listRows, type RowPage, type RowQuery } from './list-rows.js'
 
-export interface RowQuery {
-  search: string
-  order: RowOrder | null
-  page: number
-  perPage: number
-}
+export type RawRow = { id: string | number; _version: number } & Record<string, string | null>
 
-export interface RowPage {
-  rows: Row[]
-  total: number
-  page: number
-  pageCount: number
-}
-
-type RawRow = { id: string | number; _version: number } & Record<string, string | null>
-
-function selectList(table: TableInfo): RawBuilder<unknown> {
+export function selectList(table: TableInfo): RawBuilder<unknown> {
   return sql.join([
     sql`id`,
     sql`_version`,
@@ -40,7 +24,7 @@ function selectList(table: TableInfo): RawBuilder<unknown> {
   ])
 }
 
-function toRow(table: TableInfo, raw: RawRow): Row {
+export function toRow(table: TableInfo, raw: RawRow): Row {
   return {
     id: Number(raw.id),
     version: Number(raw._version),
@@ -66,24 +50,40 @@ export function orderBy(order: RowOrder | null): RawBuilder<unknown> {
   return sql`${columnRef(order.column.id)} ${direction} nulls last, id ${direction}`
 }
 
-export async function countRows(db: Db, table: TableInfo, search: string): Promise<number> {
-  const { rows } = await sql<{ count: string | number }>`
-    select count(*) as count from ${tableRef(table.id)} where ${searchCondition(table, search)}
-  `.execute(db)
-  return Number(rows[0]?.count ?? 0)
+// Below this many matches a search is counted exactly; above it the planner's estimate is shown.
+export const EXACT_COUNT_LIMIT = 10_000
+
+export interface RowCount {
+  total: number
+  estimated: boolean
 }
 
-export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promise<RowPage> {
-  const total = await countRows(db, table, query.search)
-  const pages = pageCount(total, query.perPage)
-  const page = clampPage(query.page, pages)
-  const { rows } = await sql<RawRow>`
-    select ${selectList(table)} from ${tableRef(table.id)}
-    where ${searchCondition(table, query.search)}
-    order by ${orderBy(query.order)}
-    limit ${query.perPage} offset ${(page - 1) * query.perPage}
+// Never a count(*) over a whole big table: without a search the catalog's row count is exact;
+// with one, matches are counted up to a limit, and past it the planner estimates.
+export async function countRows(
+  db: Db,
+  table: TableInfo,
+  search: string,
+  exactLimit = EXACT_COUNT_LIMIT,
+): Promise<RowCount> {
+  if (!search) return { total: table.rowCount, estimated: false }
+  const where = searchCondition(table, search)
+  const { rows } = await sql<{ count: string | number }>`
+    select count(*) as count from (
+      select 1 from ${tableRef(table.id)} where ${where} limit ${exactLimit + 1}
+    ) as matches
   `.execute(db)
-  return { rows: rows.map((raw) => toRow(table, raw)), total, page, pageCount: pages }
+  const count = Number(rows[0]?.count ?? 0)
+  if (count <= exactLimit) return { total: count, estimated: false }
+  const plan = await sql<{ 'QUERY PLAN': unknown }>`
+    explain (format json) select 1 from ${tableRef(table.id)} where ${where}
+  `.execute(db)
+  const raw = plan.rows[0]?.['QUERY PLAN']
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
+    Plan: { 'Plan Rows': number }
+  }[]
+  const estimate = Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0)
+  return { total: Math.min(Math.max(estimate, count), table.rowCount || estimate), estimated: true }
 }
 
 export async function getRow(db: Db, table: TableInfo, rowId: number): Promise<Row | null> {

@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
 import { getTableById, toColumnInfo } from './catalog.js'
-import { createTableStatement } from './ddl.js'
+import { createIndexes, createTableStatement } from './ddl.js'
 import { tableRef } from './names.js'
 import type { ColumnSpec, TableInfo } from './types.js'
 
@@ -40,8 +40,13 @@ export interface NewTable {
   columns: ColumnSpec[]
 }
 
-// Must run inside a transaction when combined with other writes (an import, say).
-export async function insertTable(trx: Db, input: NewTable): Promise<TableInfo> {
+// Must run inside a transaction when combined with other writes (an import, say), which may
+// leave out the indexes and build them after loading the rows: that is much faster.
+export async function insertTable(
+  trx: Db,
+  input: NewTable,
+  options = { indexes: true },
+): Promise<TableInfo> {
   const slug = slugify(input.name, '-') || 'table'
   const taken = await takenTableSlugs(trx, input.ownerId)
   if (taken.has(slug)) throw new SlugTakenError(slug)
@@ -76,7 +81,9 @@ export async function insertTable(trx: Db, input: NewTable): Promise<TableInfo> 
         .returningAll()
         .execute()
     : []
-  await createTableStatement(id, columnRows.map(toColumnInfo)).execute(trx)
+  const columns = columnRows.map(toColumnInfo)
+  await createTableStatement(id, columns).execute(trx)
+  if (options.indexes) await createIndexes(trx, id, columns)
   const table = await getTableById(trx, id)
   if (!table) throw new Error(`Table ${id} vanished while being created`)
   return table

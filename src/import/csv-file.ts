@@ -8,8 +8,8 @@ import {
   suggestColumnNames,
 } from '../csv/index.js'
 import type { ColumnType } from '../datasource/column-types.js'
-import { ImportError, importNewTable } from '../datasource/import.js'
-import type { ColumnSpec, TableInfo } from '../datasource/types.js'
+import { appendRecords, ImportError, importNewTable } from '../datasource/import.js'
+import type { ColumnInfo, ColumnSpec, TableInfo } from '../datasource/types.js'
 import type { Database } from '../db/database.js'
 
 export interface CsvInspection {
@@ -18,6 +18,8 @@ export interface CsvInspection {
   header: string[]
   columns: { name: string; type: ColumnType }[]
   rowCount: number
+  ragged: { line: number; count: number }[]
+  raggedCount: number
 }
 
 const INFERRED_TO_COLUMN: Record<InferredType, ColumnType> = {
@@ -29,9 +31,17 @@ const INFERRED_TO_COLUMN: Record<InferredType, ColumnType> = {
   text: 'text',
 }
 
+export type ProgressListener = (rows: number) => void
+
 // Everything after the header row, checked for a consistent number of fields.
-async function* dataRecords(records: AsyncIterable<CsvRecord>, width: number) {
+async function* dataRecords(
+  records: AsyncIterable<CsvRecord>,
+  width: number,
+  onProgress?: ProgressListener,
+) {
+  let rows = 0
   for await (const record of records) {
+    if (onProgress && ++rows % 10_000 === 0) onProgress(rows)
     if (record.fields.length !== width) {
       throw new ImportError(
         record.line,
@@ -49,14 +59,25 @@ async function readHeader(records: AsyncGenerator<CsvRecord>): Promise<string[]>
   return first.value.fields
 }
 
-export async function inspectCsvFile(path: string): Promise<CsvInspection> {
-  const csv = await openCsv(createReadStream(path))
+const MAX_REPORTED = 10
+
+export async function inspectCsvFile(path: string, delimiter?: string): Promise<CsvInspection> {
+  const csv = await openCsv(createReadStream(path), { delimiter })
   const header = await readHeader(csv.records)
   const inferrer = createTypeInferrer(header.length)
+  const ragged: CsvInspection['ragged'] = []
+  let raggedCount = 0
   let rowCount = 0
-  for await (const record of dataRecords(csv.records, header.length)) {
-    inferrer.add(record.fields)
+  for await (const record of csv.records) {
     rowCount++
+    // Ragged rows are reported, not guessed at: the import refuses them with their line numbers.
+    if (record.fields.length !== header.length) {
+      raggedCount++
+      if (ragged.length < MAX_REPORTED)
+        ragged.push({ line: record.line, count: record.fields.length })
+    } else {
+      inferrer.add(record.fields)
+    }
   }
   const names = suggestColumnNames(header)
   const types = inferrer.result()
@@ -69,6 +90,8 @@ export async function inspectCsvFile(path: string): Promise<CsvInspection> {
       type: INFERRED_TO_COLUMN[types[index] ?? 'text'],
     })),
     rowCount,
+    ragged,
+    raggedCount,
   }
 }
 
@@ -80,6 +103,7 @@ export interface CsvTableOptions {
   // Reviewed names and types, one per CSV column, in file order.
   columns: ColumnSpec[]
   delimiter?: string
+  onProgress?: ProgressListener
 }
 
 export async function importCsvFileAsTable(
@@ -96,5 +120,30 @@ export async function importCsvFileAsTable(
       `expected ${options.columns.length} columns but found ${header.length}`,
     )
   }
-  return importNewTable(database, options, dataRecords(csv.records, header.length))
+  return importNewTable(
+    database,
+    options,
+    dataRecords(csv.records, header.length, options.onProgress),
+  )
+}
+
+// Appends a file's rows to an existing table: `targets[i]` receives CSV column i (null skips it).
+export async function appendCsvFile(
+  database: Database,
+  table: TableInfo,
+  path: string,
+  targets: (ColumnInfo | null)[],
+  options: { delimiter?: string; onProgress?: ProgressListener } = {},
+): Promise<number> {
+  const csv = await openCsv(createReadStream(path), { delimiter: options.delimiter })
+  const header = await readHeader(csv.records)
+  if (header.length !== targets.length) {
+    throw new ImportError(1, null, `expected ${targets.length} columns but found ${header.length}`)
+  }
+  return appendRecords(
+    database,
+    table,
+    dataRecords(csv.records, header.length, options.onProgress),
+    targets,
+  )
 }

@@ -14,8 +14,13 @@ import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
 import { createRenderer } from './render.js'
 import { authRoutes } from './routes/auth.js'
+import { columnRoutes } from './routes/columns.js'
+import { exportRoutes } from './routes/export.js'
 import { homeRoutes } from './routes/home.js'
+import { importRoutes } from './routes/import.js'
+import { rowEditRoutes } from './routes/row-edit.js'
 import { settingsRoutes } from './routes/settings.js'
+import { tableAdminRoutes } from './routes/table-admin.js'
 import { tableRoutes } from './routes/tables.js'
 
 export interface AppDeps {
@@ -57,6 +62,12 @@ export function createApp({ config, database }: AppDeps) {
   if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))
   app.route('/auth', authRoutes)
   app.route('/settings', settingsRoutes)
+  // Fixed paths (…/tables/new, …/tables/import) before the table and row patterns they resemble.
+  app.route('/', tableAdminRoutes)
+  app.route('/', importRoutes)
+  app.route('/', exportRoutes)
+  app.route('/', columnRoutes)
+  app.route('/', rowEditRoutes)
   app.route('/', tableRoutes)
   app.route('/', homeRoutes)
 

@@ -6,15 +6,16 @@ import type { AppEnv, Viewer } from './env.js'
 import { Redirect } from './load-table.js'
 import { withQuery } from './urls.js'
 
-// Signed out: off to sign in, then back to the page the form was on (or this page for a GET).
+// Signed out: off to sign in, then back to this page (for a GET) or the page the form was on.
 export function requireViewer(c: Context<AppEnv>): Viewer {
   const viewer = c.get('viewer')
   if (viewer) return viewer
-  let back = new URL(c.req.url).pathname
+  const here = new URL(c.req.url)
+  let back = c.req.method === 'GET' ? `${here.pathname}${here.search}` : '/'
   const referer = c.req.header('referer')
   if (c.req.method !== 'GET' && referer) {
     const url = new URL(referer, c.req.url)
-    if (url.origin === new URL(c.req.url).origin) back = `${url.pathname}${url.search}`
+    if (url.origin === here.origin) back = `${url.pathname}${url.search}`
   }
   throw new Redirect(withQuery('/auth/login', { next: back }), 303)
 }

@@ -30,13 +30,10 @@ export const csrfMiddleware = (options: { exempt: (path: string) => boolean }) =
     ) {
       throw new HTTPException(403, { message: 'Cross-site requests are not allowed.' })
     }
+    // Uploads (multipart) carry the token in the form's action URL, so the body can stream to disk.
     let token = c.req.header('x-csrf-token') ?? c.req.query('_csrf')
     const type = c.req.header('content-type') ?? ''
-    if (
-      !token &&
-      (type.startsWith('application/x-www-form-urlencoded') ||
-        type.startsWith('multipart/form-data'))
-    ) {
+    if (!token && type.startsWith('application/x-www-form-urlencoded')) {
       const field = (await c.req.parseBody())._csrf
       token = typeof field === 'string' ? field : undefined
     }

@@ -69,6 +69,9 @@ homeRoutes.get('/:username', async (c) => {
     title: user.name ?? user.username,
     profile: { username: user.username, name: user.name, avatarUrl: user.avatar_url },
     isOwner: viewer?.id === user.id,
+    newTableUrl: `${userUrl(user.username)}/tables/new`,
+    importUrl: `${userUrl(user.username)}/tables/import`,
+    notice: c.req.query('deleted') ? `Deleted the table “${c.req.query('deleted')}”.` : null,
     tables: tables.map(tableCard),
   })
 })

@@ -1,16 +1,46 @@
 // Browsing a table: the paginated, searchable, sortable table page and each row's detail page.
 import { Hono } from 'hono'
-import { getRow, listRows } from '../../datasource/rows.js'
+import { decodeCursor } from '../../datasource/keyset.js'
+import { listRows, type PageAt } from '../../datasource/list-rows.js'
+import { getRow } from '../../datasource/rows.js'
 import { parseOrder } from '../../lib/ordering.js'
 import { parsePage } from '../../lib/pagination.js'
 import { normalizeSearch } from '../../lib/search.js'
 import type { AppEnv } from '../env.js'
 import { loadTable, notFoundError } from '../load-table.js'
+import { isOwner } from '../ownership.js'
 import { renderPage, wantsJson } from '../render.js'
 import { absoluteUrl, rowUrl, tableUrl } from '../urls.js'
-import { rowPageView, rowValues, tablePageLinks, tablePageView } from '../views/table-view.js'
+import {
+  formatCount,
+  rowPageView,
+  rowValues,
+  tablePageLinks,
+  tablePageView,
+} from '../views/table-view.js'
 
 export const PER_PAGE = 25
+
+const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`
+
+// Where the page is: a numbered page, after or before a cursor (Next, Previous), or the end.
+function pageAt(query: Record<string, string>): PageAt {
+  const page = parsePage(query.page)
+  if (query.at === 'end') return { kind: 'last' }
+  const after = decodeCursor(query.after)
+  if (after) return { kind: 'after', cursor: after, page }
+  const before = decodeCursor(query.before)
+  if (before) return { kind: 'before', cursor: before, page }
+  return { kind: 'page', page }
+}
+
+// After a redirect, a short note of what just happened (post/redirect/get).
+function notice(query: Record<string, string>): string | null {
+  if (/^\d+$/.test(query.deleted ?? '')) return `Deleted ${plural(Number(query.deleted), 'row')}.`
+  if (/^\d+$/.test(query.imported ?? ''))
+    return `Imported ${plural(Number(query.imported), 'row')}.`
+  return null
+}
 
 export const tableRoutes = new Hono<AppEnv>()
 
@@ -27,12 +57,12 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
   const page = await listRows(c.get('database').db, table, {
     search,
     order: order && { column, descending: order.descending },
-    page: parsePage(c.req.query('page')),
+    at: pageAt(c.req.query()),
     perPage: PER_PAGE,
   })
 
   if (wantsJson(c)) {
-    const links = tablePageLinks(table, { search, order }, page)
+    const links = tablePageLinks(table, { search, order }, page, 'json')
     const absolute = (path: string | null) => (path ? absoluteUrl(c, path) : null)
     return c.json({
       table: {
@@ -46,6 +76,7 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
       search,
       order: c.req.query('order') && order ? c.req.query('order') : null,
       total: page.total,
+      total_is_estimate: page.estimated,
       page: page.page,
       page_count: page.pageCount,
       per_page: PER_PAGE,
@@ -63,7 +94,14 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
       },
     })
   }
-  return renderPage(c, 'table', tablePageView(table, { search, order }, page, PER_PAGE))
+  return renderPage(
+    c,
+    'table',
+    tablePageView(table, { search, order }, page, PER_PAGE, {
+      isOwner: isOwner(c, table),
+      notice: notice(c.req.query()),
+    }),
+  )
 })
 
 tableRoutes.get('/:username/tables/:table/:row{[0-9]+}', async (c) => {
@@ -78,5 +116,5 @@ tableRoutes.get('/:username/tables/:table/:row{[0-9]+}', async (c) => {
       values: rowValues(table, row),
     })
   }
-  return renderPage(c, 'row', rowPageView(table, row))
+  return renderPage(c, 'row', rowPageView(table, row, isOwner(c, table)))
 })

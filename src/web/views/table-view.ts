@@ -4,7 +4,8 @@ import type { RowPage } from '../../datasource/rows.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
 import { formatOrder, nextOrder, type Order, sortState } from '../../lib/ordering.js'
 import { pageWindow } from '../../lib/pagination.js'
-import { rowUrl, tableUrl, userUrl } from '../urls.js'
+import { rowUrl, tableUrl, userUrl, withQuery } from '../urls.js'
+import { tableNav } from './table-nav.js'
 
 const NUMERIC = new Set(['integer', 'decimal'])
 const numberFormat = new Intl.NumberFormat('en-GB')
@@ -16,6 +17,12 @@ export interface TableState {
 
 export const formatCount = (n: number) => numberFormat.format(n)
 
+// An estimate, to two significant figures: "1.2 million", "34,000".
+export function formatApproximate(n: number): string {
+  if (n >= 1_000_000) return `${Number((n / 1_000_000).toPrecision(2))} million`
+  return numberFormat.format(Number(n.toPrecision(2)))
+}
+
 export function rowValues(table: TableInfo, row: Row): Record<string, unknown> {
   return Object.fromEntries(
     table.columns.map((column, index) => [
@@ -25,33 +32,77 @@ export function rowValues(table: TableInfo, row: Row): Record<string, unknown> {
   )
 }
 
+const BOOLEAN_TEXT: Record<string, string> = { true: 'Yes', false: 'No' }
+
 function cellView(column: ColumnInfo, text: string | null) {
-  return { text: text ?? '', isNull: text === null, numeric: NUMERIC.has(column.type) }
+  const shown = column.type === 'boolean' && text !== null ? (BOOLEAN_TEXT[text] ?? text) : text
+  return { text: shown ?? '', isNull: text === null, numeric: NUMERIC.has(column.type) }
 }
 
-export function tablePageLinks(table: TableInfo, state: TableState, page: RowPage) {
-  const link = (n: number) =>
-    tableUrl(table.owner.username, table.slug, {
-      search: state.search,
-      order: formatOrder(state.order),
-      page: n === 1 ? null : n,
-    })
+// Next and Previous carry keyset cursors and the last page reads backwards: all stay index scans.
+export function tablePageLinks(
+  table: TableInfo,
+  state: TableState,
+  page: RowPage,
+  format: 'json' | null = null,
+) {
+  const base = { search: state.search, order: formatOrder(state.order) }
+  const url = (params: Record<string, string | number | null>) =>
+    tableUrl(table.owner.username, table.slug, { ...base, ...params, format })
+  const numbered = (n: number) => url({ page: n === 1 ? null : n })
+  const previous = !page.hasPrevious
+    ? null
+    : page.page <= 2 || !page.firstCursor
+      ? numbered(1)
+      : url({ page: page.page - 1, before: page.firstCursor })
+  const next =
+    page.hasNext && page.lastCursor ? url({ page: page.page + 1, after: page.lastCursor }) : null
+  const last = url({ page: page.pageCount, at: 'end' })
   return {
-    self: link(page.page),
-    first: link(1),
-    last: link(page.pageCount),
-    previous: page.page > 1 ? link(page.page - 1) : null,
-    next: page.page < page.pageCount ? link(page.page + 1) : null,
-    page: link,
+    self: numbered(page.page),
+    first: numbered(1),
+    last,
+    previous,
+    next,
+    page: (n: number) =>
+      n === page.page + 1 && next
+        ? next
+        : n === page.page - 1 && previous
+          ? previous
+          : n === page.pageCount && n > 1
+            ? last
+            : numbered(n),
   }
 }
 
-export function tablePageView(table: TableInfo, state: TableState, page: RowPage, perPage: number) {
+export interface TablePageExtras {
+  isOwner: boolean
+  notice: string | null
+}
+
+export function tablePageView(
+  table: TableInfo,
+  state: TableState,
+  page: RowPage,
+  perPage: number,
+  extras: TablePageExtras = { isOwner: false, notice: null },
+) {
   const owner = table.owner.username
   const links = tablePageLinks(table, state, page)
+  const base = tableUrl(owner, table.slug)
+  const exportQuery = { search: state.search, order: formatOrder(state.order) }
   const first = page.total === 0 ? 0 : (page.page - 1) * perPage + 1
   return {
     title: table.name,
+    isOwner: extras.isOwner,
+    notice: extras.notice,
+    nav: tableNav(table, 'rows'),
+    newRowUrl: `${base}/new`,
+    columnsUrl: `${base}/columns`,
+    bulkDeleteUrl: `${base}/delete-rows`,
+    backUrl: links.self,
+    exportCsvUrl: withQuery(`${base}/export.csv`, exportQuery),
+    exportJsonUrl: withQuery(`${base}/export.json`, exportQuery),
     table: {
       name: table.name,
       description: table.description,
@@ -82,8 +133,9 @@ export function tablePageView(table: TableInfo, state: TableState, page: RowPage
       cells: table.columns.map((column, index) => cellView(column, row.cells[index] ?? null)),
     })),
     summary: {
-      isEmpty: page.total === 0,
-      total: formatCount(page.total),
+      isEmpty: page.rows.length === 0,
+      estimated: page.estimated,
+      total: page.estimated ? `about ${formatApproximate(page.total)}` : formatCount(page.total),
       first: formatCount(first),
       last: formatCount(first === 0 ? 0 : first + page.rows.length - 1),
       noun: page.total === 1 ? 'row' : 'rows',
@@ -98,9 +150,13 @@ export function tablePageView(table: TableInfo, state: TableState, page: RowPage
   }
 }
 
-export function rowPageView(table: TableInfo, row: Row) {
+export function rowPageView(table: TableInfo, row: Row, isOwner = false) {
   const owner = table.owner.username
+  const url = rowUrl(owner, table.slug, row.id)
   return {
+    isOwner,
+    editUrl: `${url}/edit`,
+    deleteUrl: `${url}/delete`,
     title: `Row ${row.id} · ${table.name}`,
     breadcrumbs: [
       { label: owner, url: userUrl(owner) },

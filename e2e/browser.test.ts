@@ -1,0 +1,381 @@
+// End to end in a real browser: one user's journey, step by step, against the app served in-process
+// on a fresh database (in-memory PGlite, or Postgres when TEST_DATABASE_URL is set).
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { type ServerType, serve } from '@hono/node-server'
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, expect, onTestFailed, test } from 'vitest'
+import { readConfig } from '../src/config.js'
+import type { Database } from '../src/db/database.js'
+import { createTestDatabase } from '../src/test/database.js'
+import { createApp } from '../src/web/app.js'
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const OUTPUT = fileURLToPath(new URL('../test-output/', import.meta.url))
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+
+const LOGIN = 'e2e-tester'
+const DISPLAY_NAME = 'Ada Tester'
+const TABLE = `/${LOGIN}/tables/people`
+
+let database: Database
+let server: ServerType
+let browser: Browser
+let page: Page
+let base = ''
+let failed = false
+
+beforeAll(async () => {
+  // The database (a few seconds on PGlite) and Chromium start side by side.
+  const [db, chromiumBrowser] = await Promise.all([
+    createTestDatabase(),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    }),
+  ])
+  database = db
+  browser = chromiumBrowser
+  const app = createApp({ config: readConfig({ NODE_ENV: 'test' }), database })
+  server = await new Promise<ServerType>((resolve) => {
+    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
+      resolve(started),
+    )
+  })
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  })
+  page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  // A destructive form asks window.confirm first (static/app.js): say yes, as a user would.
+  page.on('dialog', (dialog) => void dialog.accept())
+  await mkdir(OUTPUT, { recursive: true })
+  await rm(`${OUTPUT}failure.png`, { force: true })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
+  await database?.close()
+})
+
+// The steps build on each other: after the first failure the rest are skipped, not piled up.
+beforeEach((context) => {
+  if (failed) context.skip()
+  onTestFailed(async () => {
+    failed = true
+    await page?.screenshot({ path: `${OUTPUT}failure.png`, fullPage: true }).catch(() => {})
+  })
+})
+
+// playwright-core has no expect of its own: poll what the user would see until it matches.
+const eventually = <T>(read: () => Promise<T>) =>
+  expect.poll(read, { timeout: 15_000, interval: 100 })
+const text = (locator: Locator) =>
+  eventually(async () => squash((await locator.textContent()) ?? ''))
+const texts = (locator: Locator) =>
+  eventually(async () => (await locator.allTextContents()).map(squash))
+const value = (locator: Locator) => eventually(() => locator.inputValue())
+const attribute = (locator: Locator, name: string) => eventually(() => locator.getAttribute(name))
+const visible = (locator: Locator) => locator.waitFor({ state: 'visible' })
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim()
+const lowerText = (locator: Locator) =>
+  eventually(async () => squash((await locator.textContent()) ?? '').toLowerCase())
+const columnItem = (name: string) =>
+  page.locator('.list__item').filter({ has: page.getByText(name, { exact: true }) })
+// A header's accessible name ends with its sort arrow (CSS ::after), e.g. "Age ↕".
+const sortLink = (name: string) => page.locator('thead a.sort').getByText(name, { exact: true })
+const count = () => text(page.locator('.count'))
+const rowCount = () => eventually(() => page.locator('table.data tbody tr').count())
+
+// The text of one column's cells on the table page, top to bottom.
+function columnTexts(name: string): Promise<string[]> {
+  return page.locator('table.data').evaluate((table, name) => {
+    const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim())
+    const index = headers.indexOf(name)
+    return [...table.querySelectorAll('tbody tr')].map(
+      (row) => row.querySelectorAll('td')[index]?.textContent?.trim() ?? '',
+    )
+  }, name)
+}
+
+async function addColumn(name: string, type: string, required = false) {
+  await page.getByLabel('Name', { exact: true }).fill(name)
+  await page.getByLabel('Type', { exact: true }).selectOption({ label: type })
+  if (required) await page.getByLabel('Required').check()
+  await page.getByRole('button', { name: 'Add column' }).click()
+  await lowerText(columnItem(name)).toContain(type.toLowerCase())
+}
+
+async function fillRow(values: { name: string; age: string; email: string }) {
+  await page.getByLabel('Name').fill(values.name)
+  await page.getByLabel('Age').fill(values.age)
+  await page.getByLabel('Email').fill(values.email)
+}
+
+describe.sequential('a user in the browser', () => {
+  test('signs in through the mock GitHub and sees their profile', async () => {
+    await page.goto('/')
+    await page.getByRole('button', { name: 'Sign in with GitHub' }).click()
+    await visible(page.getByRole('heading', { name: 'Authorize HostedAPI' }))
+    await page.getByLabel('GitHub login').fill(LOGIN)
+    await page.getByLabel('Name (optional)').fill(DISPLAY_NAME)
+    await page.getByRole('button', { name: 'Authorize' }).click()
+    // Signing in from the home page lands on your own profile.
+    await page.waitForURL(`${base}/${LOGIN}`)
+
+    const account = page.getByRole('navigation', { name: 'Account' })
+    await text(account).toContain(DISPLAY_NAME)
+    await account.locator('summary').click()
+    await account.getByRole('link', { name: 'Your profile' }).click()
+    await page.waitForURL(`${base}/${LOGIN}`)
+    await text(page.getByRole('heading', { level: 1 })).toBe(DISPLAY_NAME)
+    await visible(page.getByText(`@${LOGIN}`))
+    const avatar = page.locator('.profile img.avatar')
+    await visible(avatar)
+    await attribute(avatar, 'src').toMatch(new RegExp(`/mock-github/avatars/${LOGIN}`))
+    // Loaded, not a broken image.
+    expect(
+      await avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+    ).toBeGreaterThan(0)
+  })
+
+  test('creates a table and gives it three typed columns', async () => {
+    await page.getByRole('link', { name: 'New table' }).click()
+    await page.getByLabel('Name').fill('People')
+    await page.getByLabel('Description').fill('Everyone we met this year.')
+    await page.getByRole('button', { name: 'Create table' }).click()
+    await page.waitForURL(`${base}${TABLE}/columns`)
+    await visible(page.getByText('This table has no columns yet.'))
+
+    await addColumn('Name', 'Text', true)
+    await addColumn('Age', 'Integer')
+    await addColumn('Email', 'Email')
+    await texts(page.locator('.list__item strong')).toEqual(['Name', 'Age', 'Email'])
+    await lowerText(columnItem('Name')).toContain('required')
+  })
+
+  test('adds rows, and fixes one that fails validation', async () => {
+    await page
+      .getByRole('navigation', { name: 'Table' })
+      .getByRole('link', { name: 'Rows' })
+      .click()
+    await count().toBe('No rows yet')
+    await page.getByRole('link', { name: 'New row' }).click()
+
+    await fillRow({ name: 'Ada Lovelace', age: '36', email: 'ada@example.net' })
+    await page.getByRole('button', { name: 'Save and add another' }).click()
+    await page.waitForURL(/\/new\?added=\d+$/)
+    await value(page.getByLabel('Name')).toBe('')
+
+    await fillRow({ name: 'Grace Hopper', age: 'abc', email: 'grace@example.net' })
+    await page.getByRole('button', { name: 'Save and add another' }).click()
+    const age = page.getByLabel('Age')
+    const error = page.locator('#field-age-error')
+    await text(error).toBe('Must be a whole number')
+    await visible(error)
+    await text(page.getByRole('alert')).toContain('Please correct the marked fields')
+    // The input keeps what was typed, is marked invalid, and its message sits right under it.
+    await value(age).toBe('abc')
+    await attribute(age, 'aria-invalid').toBe('true')
+    await value(page.getByLabel('Name')).toBe('Grace Hopper')
+    await value(page.getByLabel('Email')).toBe('grace@example.net')
+    const input = await age.boundingBox()
+    const message = await error.boundingBox()
+    expect(input && message).toBeTruthy()
+    if (input && message) {
+      expect(message.y).toBeGreaterThanOrEqual(input.y + input.height - 1)
+      expect(message.y - (input.y + input.height)).toBeLessThan(40)
+      expect(Math.abs(message.x - input.x)).toBeLessThan(40)
+    }
+
+    await page.screenshot({ path: `${OUTPUT}row-error-1280x900.png` })
+
+    await age.fill('85')
+    await page.getByRole('button', { name: 'Save and add another' }).click()
+    await page.waitForURL(/\/new\?added=\d+$/)
+
+    await fillRow({ name: 'Alan Turing', age: '41', email: 'alan@example.net' })
+    await page.getByRole('button', { name: 'Save row' }).click()
+    await visible(page.getByRole('heading', { name: /^Row \d+$/ }))
+    await text(page.locator('.fields')).toContain('Alan Turing')
+
+    await page.getByRole('link', { name: '← Back to People' }).click()
+    await count().toBe('1–3 of 3 rows')
+    expect(await columnTexts('Name')).toEqual(['Ada Lovelace', 'Grace Hopper', 'Alan Turing'])
+    expect(await columnTexts('Age')).toEqual(['36', '85', '41'])
+  })
+
+  test('appends 60 rows from a CSV file through the Import CSV tab', async () => {
+    await page
+      .getByRole('navigation', { name: 'Table' })
+      .getByRole('link', { name: 'Import CSV' })
+      .click()
+    await page.getByLabel('CSV file').setInputFiles(fixture('people.csv'))
+    await page.getByRole('button', { name: 'Upload and review' }).click()
+    await visible(page.getByText('people.csv'))
+    // Every CSV column is matched to the table column of the same name.
+    await value(page.locator('select#column0')).toBe('name')
+    await value(page.locator('select#column1')).toBe('age')
+    await value(page.locator('select#column2')).toBe('email')
+    await page.getByRole('button', { name: 'Add 60 rows' }).click()
+    await page.waitForURL(new RegExp(`${TABLE}\\?imported=60$`))
+    await count().toBe('1–25 of 63 rows')
+    await rowCount().toBe(25)
+  })
+
+  test('takes screenshots of the table page, wide and narrow', async () => {
+    await page.goto(TABLE)
+    await count().toBe('1–25 of 63 rows')
+    await page.screenshot({ path: `${OUTPUT}table-1280x900.png` })
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.screenshot({ path: `${OUTPUT}table-390x844.png` })
+    // Nothing but the table itself may scroll sideways on a phone.
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    )
+    expect(overflow).toBeLessThanOrEqual(0)
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
+  test('searches the text columns', async () => {
+    const search = page.getByRole('searchbox', { name: 'Search this table' })
+    await search.fill('example.org')
+    await search.press('Enter')
+    await page.waitForURL(/search=example\.org/)
+    await count().toBe('1–15 of 15 rows matching “example.org”')
+    const emails = await columnTexts('Email')
+    expect(emails).toHaveLength(15)
+    for (const email of emails) expect(email).toMatch(/@example\.org$/)
+
+    await page.getByRole('link', { name: 'Clear' }).click()
+    await count().toBe('1–25 of 63 rows')
+  })
+
+  test('sorts by a column: ascending, then descending', async () => {
+    await sortLink('Age').click()
+    await page.waitForURL(/order=age(&|$)/)
+    await attribute(page.locator('th', { hasText: 'Age' }), 'aria-sort').toBe('ascending')
+    const ascending = (await columnTexts('Age')).map(Number)
+    expect(ascending.slice(0, 5)).toEqual([18, 19, 20, 21, 22])
+    expect(ascending).toEqual([...ascending].sort((a, b) => a - b))
+
+    await sortLink('Age').click()
+    await page.waitForURL(/order=-age(&|$)/)
+    await attribute(page.locator('th', { hasText: 'Age' }), 'aria-sort').toBe('descending')
+    const descending = (await columnTexts('Age')).map(Number)
+    expect(descending.slice(0, 3)).toEqual([85, 77, 76])
+    expect(descending).toEqual([...descending].sort((a, b) => b - a))
+    expect((await columnTexts('Name'))[0]).toBe('Grace Hopper')
+  })
+
+  test('pages through the rows, keeping the order', async () => {
+    const pages = page.getByRole('navigation', { name: 'Pages' })
+    await pages.getByRole('link', { name: 'Next ›' }).click()
+    await page.waitForURL(/page=2/)
+    expect(page.url()).toContain('order=-age')
+    await count().toBe('26–50 of 63 rows')
+    await text(pages.locator('[aria-current="page"]')).toBe('2')
+    // Page 2 carries on where page 1 stopped (85, 77, 76 … 54).
+    expect((await columnTexts('Age')).map(Number).slice(0, 2)).toEqual([53, 52])
+
+    await pages.getByRole('link', { name: '3', exact: true }).click()
+    await page.waitForURL(/page=3/)
+    await count().toBe('51–63 of 63 rows')
+    await rowCount().toBe(13)
+    await attribute(pages.getByText('Next ›'), 'aria-disabled').toBe('true')
+    expect((await columnTexts('Age')).at(-1)).toBe('18')
+  })
+
+  test('edits a row', async () => {
+    await page.goto(`${TABLE}?search=Grace+Hopper`)
+    await page.locator('table.data tbody tr').first().locator('td.data__id a').click()
+    await text(page.locator('.fields')).toContain('grace@example.net')
+    await page.getByRole('link', { name: 'Edit' }).click()
+    await value(page.getByLabel('Age')).toBe('85')
+    await page.getByLabel('Email').fill('grace.hopper@navy.example')
+    await page.getByRole('button', { name: 'Save row' }).click()
+    await visible(page.getByRole('heading', { name: /^Row \d+$/ }))
+    await text(page.locator('.fields')).toContain('grace.hopper@navy.example')
+    await text(page.locator('.fields')).not.toContain('grace@example.net')
+  })
+
+  test('deletes a row after a confirmation page', async () => {
+    await page.goto(`${TABLE}?search=Alan+Turing`)
+    await page.locator('table.data tbody tr').first().locator('td.data__id a').click()
+    await page.getByRole('link', { name: 'Delete' }).click()
+    await visible(page.getByRole('heading', { name: /^Delete row \d+\?$/ }))
+    await text(page.locator('.fields')).toContain('Alan Turing')
+    await page.getByRole('button', { name: 'Delete row' }).click()
+    await page.waitForURL(new RegExp(`${TABLE}\\?deleted=1$`))
+    await count().toBe('1–25 of 62 rows')
+    await page.goto(`${TABLE}?search=Alan+Turing`)
+    await count().toBe('No rows match “Alan Turing”')
+  })
+
+  test('imports a CSV file as a new table, reviewing names and types first', async () => {
+    await page.goto(`/${LOGIN}`)
+    await page.getByRole('link', { name: 'Import CSV' }).click()
+    await page.getByLabel('CSV file').setInputFiles(fixture('cities.csv'))
+    await page.getByRole('button', { name: 'Upload and review' }).click()
+    await visible(page.getByRole('heading', { name: 'Review the import' }))
+    await text(page.getByText('cities.csv ·')).toContain(
+      'cities.csv · 12 rows · UTF-8 · comma separated',
+    )
+    await value(page.getByLabel('Table name')).toBe('cities')
+    // The types are guessed from the values.
+    await value(page.getByLabel('Type of column 1')).toBe('text')
+    await value(page.getByLabel('Type of column 3')).toBe('integer')
+    await value(page.getByLabel('Type of column 4')).toBe('decimal')
+    await value(page.getByLabel('Type of column 5')).toBe('date')
+    await value(page.getByLabel('Type of column 6')).toBe('boolean')
+
+    await page.getByLabel('Table name').fill('European cities')
+    await page.getByLabel('Name of column 4').fill('Area')
+    await page.getByRole('button', { name: 'Import 12 rows' }).click()
+    await page.waitForURL(`${base}/${LOGIN}/tables/european-cities`)
+    await text(page.getByRole('heading', { level: 1 })).toBe('European cities')
+    await count().toBe('1–12 of 12 rows')
+    await texts(page.locator('thead th a')).toEqual([
+      'City',
+      'Country',
+      'Population',
+      'Area',
+      'Last visited',
+      'Capital',
+    ])
+    await page.screenshot({ path: `${OUTPUT}cities-1280x900.png` })
+
+    await page.goto(`/${LOGIN}`)
+    await texts(page.locator('.card__title')).toEqual(['European cities', 'People'])
+  })
+
+  test('exports the table as CSV', async () => {
+    await page.goto(TABLE)
+    await page.locator('summary', { hasText: 'Export' }).click()
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'CSV', exact: true }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe('people.csv')
+    const path = await download.path()
+    const lines = (await readFile(path, 'utf8')).trimEnd().split(/\r?\n/)
+    expect(lines[0]).toBe('Name,Age,Email')
+    expect(lines).toHaveLength(1 + 62)
+    expect(lines).toContain('Ada Lovelace,36,ada@example.net')
+    expect(lines).toContain('Grace Hopper,85,grace.hopper@navy.example')
+    expect(lines.some((line) => line.startsWith('Alan Turing'))).toBe(false)
+  })
+})

@@ -1,0 +1,73 @@
+// The "floor": the DataSource calls a route makes for a URL, made directly, without HTTP or HTML.
+// The arguments are built from the URL's query exactly as src/web/routes/tables.ts and export.ts
+// build them, from the same helpers, so a change to those calls shows up here (or fails to compile).
+import { findTable } from '../datasource/catalog.js'
+import { csvExport, exportRows } from '../datasource/export.js'
+import { getRow, listRows, type RowOrder } from '../datasource/rows.js'
+import type { TableInfo } from '../datasource/types.js'
+import type { Db } from '../db/database.js'
+import { parseOrder } from '../lib/ordering.js'
+import { parsePage } from '../lib/pagination.js'
+import { normalizeSearch } from '../lib/search.js'
+import { PER_PAGE } from '../web/routes/tables.js'
+
+// What loadTable() does for a public table: look it up by owner and slug.
+async function loadTable(db: Db, username: string, slug: string): Promise<TableInfo> {
+  const lookup = await findTable(db, username, slug)
+  if (lookup.found !== 'table') throw new Error(`No table ${username}/${slug}`)
+  return lookup.table
+}
+
+// The query the table page and the export read: search and order (mirrors the routes).
+function searchAndOrder(table: TableInfo, query: URLSearchParams) {
+  const search = normalizeSearch(query.get('search') ?? undefined)
+  const order = parseOrder(
+    query.get('order') ?? undefined,
+    table.columns.map((column) => column.slug),
+  )
+  const column = order ? (table.columns.find((col) => col.slug === order.slug) ?? null) : null
+  const rowOrder: RowOrder | null = order && { column, descending: order.descending }
+  return { search, order: rowOrder }
+}
+
+export type FloorCall = () => Promise<number>
+
+// The work behind a URL of the app, as a function; it resolves to the number of rows it read.
+export function floorFor(db: Db, path: string): FloorCall {
+  const url = new URL(path, 'http://floor')
+  const parts = url.pathname.split('/').map(decodeURIComponent)
+  const [, username = '', tablesWord, slug = '', rest] = parts
+  if (tablesWord !== 'tables' || parts.length > 5) throw new Error(`No floor for ${path}`)
+
+  if (rest === undefined) {
+    return async () => {
+      const table = await loadTable(db, username, slug)
+      const page = await listRows(db, table, {
+        ...searchAndOrder(table, url.searchParams),
+        page: parsePage(url.searchParams.get('page') ?? undefined),
+        perPage: PER_PAGE,
+      })
+      return page.rows.length
+    }
+  }
+  if (/^[0-9]+$/.test(rest)) {
+    return async () => {
+      const table = await loadTable(db, username, slug)
+      const row = await getRow(db, table, Number(rest))
+      if (!row) throw new Error(`No row ${rest}`)
+      return 1
+    }
+  }
+  if (rest === 'export.csv') {
+    return async () => {
+      const table = await loadTable(db, username, slug)
+      let rows = 0
+      const batches = exportRows(db, table, searchAndOrder(table, url.searchParams))
+      for await (const chunk of csvExport(table, batches)) {
+        for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) rows++
+      }
+      return rows - 1 // the header line
+    }
+  }
+  throw new Error(`No floor for ${path}`)
+}

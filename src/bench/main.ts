@@ -1,0 +1,261 @@
+// `scripts/bench`: loads N rows, serves the app, times its pages over HTTP and the same DataSource
+// calls directly (the floor), and prints a Markdown table with PASS/FAIL against the targets.
+import { writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { sql } from 'kysely'
+import { type Database, openPglite, openPostgres } from '../db/database.js'
+import { migrateToLatest } from '../db/migrate.js'
+import { appPath } from '../paths.js'
+import { discoverCases } from './cases.js'
+import { floorFor } from './floor.js'
+import { HttpClient } from './http.js'
+import {
+  count,
+  latencyRow,
+  type Mode,
+  markdownReport,
+  megabytes,
+  type ResultRow,
+  rateRow,
+} from './report.js'
+import {
+  type RunningServer,
+  sampleRss,
+  startCeilingServer,
+  startChildServer,
+  startInProcessServer,
+} from './server.js'
+import { benchDatabaseUrl, loadBenchTable, timePsqlCopy } from './setup.js'
+import { elapsedMs, measureLatency, measureThroughput } from './stats.js'
+
+const USAGE = `Usage: scripts/bench [options]
+
+  --rows N          rows in the bench table (default 1,000,000; 100,000 with --pglite)
+  --pglite          embedded PGlite in .data/pglite-bench instead of Postgres
+  --reuse           keep an existing bench table with exactly N rows instead of reloading it
+  --out FILE        also write the Markdown report to FILE
+  --requests N      timed requests per case (default 200), after --warmup N (default 20, at most 2 s)
+  --max-seconds S   stop a slow case after S seconds of timing (default 10; at least 10 requests)
+  --seconds S       duration of the throughput run (default 5)
+  --concurrency N   connections in the throughput run (default 16)
+  --workers N       WEB_CONCURRENCY of the app on Postgres (default 2)
+
+Postgres: DATABASE_URL, else database hostedapi_bench on postgres://postgres@127.0.0.1:5432
+(created if missing). Progress goes to stderr, the report to stdout.`
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string' },
+    pglite: { type: 'boolean', default: false },
+    reuse: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    requests: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '20' },
+    'max-seconds': { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '16' },
+    workers: { type: 'string', default: '2' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+if (args.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  const value = raw === undefined ? fallback : Number(raw.replaceAll('_', '').replaceAll(',', ''))
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`--${name} must be a positive number\n\n${USAGE}`)
+    process.exit(2)
+  }
+  return value
+}
+
+const mode: Mode = args.pglite ? 'pglite' : 'postgres'
+const rows = Math.floor(positive('rows', args.rows, mode === 'pglite' ? 100_000 : 1_000_000))
+const latencyOptions = {
+  requests: positive('requests', args.requests, 200),
+  warmup: Math.floor(Number(args.warmup) || 0),
+  maxSeconds: positive('max-seconds', args['max-seconds'], 10),
+  minRequests: 10,
+}
+const seconds = positive('seconds', args.seconds, 5)
+const concurrency = Math.floor(positive('concurrency', args.concurrency, 16))
+const workers = Math.floor(positive('workers', args.workers, 2))
+const POOL_PER_WORKER = 5 // DATABASE_POOL_MAX's default, which the app runs with here
+
+const log = (line: string) => console.error(`[bench] ${line}`)
+
+async function openBenchDatabase(): Promise<{ database: Database; url: string | null }> {
+  if (mode === 'pglite') {
+    return { database: await openPglite(appPath('.data', 'pglite-bench')), url: null }
+  }
+  const url = await benchDatabaseUrl(process.env.DATABASE_URL || undefined)
+  // The floor gets as many connections as the app's workers have together.
+  return { database: openPostgres(url, workers * POOL_PER_WORKER), url }
+}
+
+// The whole table as CSV over HTTP (rows/s and the server's memory), and exportRows directly.
+async function exportRow(
+  http: HttpClient,
+  server: RunningServer,
+  path: string,
+  database: Database,
+): Promise<ResultRow> {
+  const floorStart = process.hrtime.bigint()
+  const floorRows = await floorFor(database.db, path)()
+  const floorRate = floorRows / (elapsedMs(floorStart) / 1000)
+  const start = process.hrtime.bigint()
+  const sampled = await sampleRss(server.pids(), () => http.countLines(path))
+  const exportSeconds = elapsedMs(start) / 1000
+  const { status, lines, bytes } = sampled.result
+  const name = `CSV export, ${count(rows)} rows`
+  if (status !== 200 || lines - 1 !== rows) {
+    log(`Export answered ${status} with ${lines} lines`)
+    return {
+      ...rateRow(name, 1, 'rows/s', floorRate, 'exportRows + csvExport', null),
+      http: `HTTP ${status}, ${Math.max(0, lines - 1)} of ${count(rows)} rows`,
+      ratio: '—',
+      target: 'answers 200 with every row',
+      pass: false,
+    }
+  }
+  const growth = sampled.peak - sampled.before
+  return rateRow(
+    `${name} (${exportSeconds.toFixed(1)} s, ${megabytes(bytes)})`,
+    rows / exportSeconds,
+    'rows/s',
+    floorRate,
+    'exportRows + csvExport',
+    mode === 'postgres' ? 200_000 : null,
+    {
+      text: `RSS +${megabytes(growth)} (peak ${megabytes(sampled.peak)})`,
+      target: 'RSS growth < 50 MB',
+      ok: growth < 50 * 1024 * 1024,
+    },
+  )
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const loadBefore = os.loadavg()[0] ?? 0
+  const { database, url } = await openBenchDatabase()
+  const results: ResultRow[] = []
+  const notes: string[] = []
+  let server: RunningServer | null = null
+  const client = { current: null as HttpClient | null }
+  try {
+    await migrateToLatest(database.db)
+    const { rows: versionRows } = await sql<{ v: string }>`select version() as v`.execute(
+      database.db,
+    )
+    const { table, importSeconds } = await loadBenchTable(database, rows, args.reuse, log)
+
+    // (1) Loading.
+    if (importSeconds === null) {
+      notes.push('Import: skipped, an existing table was reused (--reuse).')
+    } else {
+      let copy: { seconds: number; csvSeconds: number } | null = null
+      if (url) {
+        log('Timing psql \\copy of the same rows…')
+        copy = await timePsqlCopy(
+          url,
+          rows,
+          join(os.tmpdir(), `hostedapi-bench-${process.pid}.csv`),
+        )
+        notes.push(
+          `psql \\copy: into a plain table with the same types, id and _version columns (CSV written in ${copy.csvSeconds.toFixed(1)} s, not counted).`,
+        )
+      }
+      results.push(
+        rateRow(
+          `Import ${count(rows)} rows (importNewTable, ${importSeconds.toFixed(1)} s)`,
+          rows / importSeconds,
+          'rows/s',
+          copy && rows / copy.seconds,
+          'psql \\copy',
+          mode === 'postgres' ? 100_000 : null,
+        ),
+      )
+    }
+
+    // (2) and (3): the app over HTTP, and the same DataSource calls directly.
+    server =
+      mode === 'pglite'
+        ? await startInProcessServer(database)
+        : await startChildServer({ databaseUrl: url ?? '', concurrency: workers, log })
+    client.current = new HttpClient(server.origin, concurrency * 2)
+    const http = client.current
+    const found = await discoverCases(http, table)
+    for (const testCase of found.cases) {
+      log(`${testCase.name}: ${testCase.path}`)
+      const httpLatency = await measureLatency(() => http.getOk(testCase.path), latencyOptions)
+      const floorLatency = await measureLatency(
+        floorFor(database.db, testCase.path),
+        latencyOptions,
+      )
+      const row = latencyRow(mode, testCase.name, testCase.kind, httpLatency, floorLatency)
+      log(`  HTTP ${row.http}, floor ${row.floor}`)
+      results.push(row)
+    }
+
+    log(`Throughput of page 1, concurrency ${concurrency}, ${seconds} s…`)
+    const throughput = await measureThroughput(() => http.getOk(found.page1), concurrency, seconds)
+    const floorThroughput = await measureThroughput(
+      floorFor(database.db, found.page1),
+      concurrency,
+      seconds,
+    )
+    const ceilingServer = await startCeilingServer(found.page1Bytes)
+    const ceilingClient = new HttpClient(ceilingServer.origin, concurrency * 2)
+    const ceiling = await measureThroughput(() => ceilingClient.getOk('/'), concurrency, seconds)
+    ceilingClient.close()
+    await ceilingServer.stop()
+    const label = mode === 'postgres' ? `WEB_CONCURRENCY=${workers}` : 'in-process'
+    results.push(
+      rateRow(
+        `Page 1 throughput, concurrency ${concurrency} (${label})`,
+        throughput.perSecond,
+        'req/s',
+        floorThroughput.perSecond,
+        mode === 'postgres'
+          ? `one process, ${workers * POOL_PER_WORKER} connections`
+          : 'one PGlite',
+        mode === 'postgres' ? 1000 : null,
+      ),
+    )
+    notes.push(
+      `Client check: during the throughput run this client used ${throughput.clientCores.toFixed(2)} cores; against a trivial server returning the same ${count(found.page1Bytes)} bytes it drives ${count(ceiling.perSecond)} req/s (${ceiling.clientCores.toFixed(2)} cores).`,
+    )
+
+    log(`Export ${found.exportPath}…`)
+    results.push(await exportRow(http, server, found.exportPath, database))
+
+    notes.unshift(
+      `${count(rows)} rows, ${found.pageCount.toLocaleString('en-US')} pages of 25; ${mode === 'postgres' ? `Postgres (${versionRows[0]?.v.split(' on ')[0]}), app = src/main.ts with WEB_CONCURRENCY=${workers}, DATABASE_POOL_MAX=${POOL_PER_WORKER}, NODE_ENV=production` : 'PGlite, app in the bench process'}.`,
+      `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${megabytes(os.totalmem())} RAM, Node ${process.version}; ${new Date().toISOString().slice(0, 16)}Z.`,
+      `Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${os.cpus().length} cores${Math.max(loadBefore, os.loadavg()[0] ?? 0) > os.cpus().length / 2 ? ': other processes were competing for the CPU, so figures are pessimistic' : ''}.`,
+      `Latency: ${latencyOptions.warmup} warm-up then up to ${latencyOptions.requests} requests per case at concurrency 1 (cut at ${latencyOptions.maxSeconds} s, n shows the count); floor = the route's DataSource calls (findTable + listRows/getRow/exportRows) on a direct connection.`,
+      `Memory: summed VmRSS of the server processes sampled every 50 ms during the export, growth from just before it.`,
+    )
+    const heading = `### scripts/bench ${mode === 'pglite' ? '--pglite ' : ''}--rows ${rows}`
+    const report = markdownReport(heading, notes, results)
+    console.log(report)
+    if (args.out) await writeFile(args.out, report)
+    log(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  } finally {
+    client.current?.close()
+    await server?.stop()
+    await database.close()
+  }
+}
+
+try {
+  await main()
+} catch (error) {
+  console.error(error)
+  process.exit(1)
+}

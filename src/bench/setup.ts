@@ -1,0 +1,147 @@
+// The benchmark database and table: a dedicated database, a bench user, and N rows loaded the
+// way users load them (importNewTable), plus `psql \copy` of the same rows for comparison.
+import { spawn } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { findTable } from '../datasource/catalog.js'
+import { importNewTable } from '../datasource/import.js'
+import { tableRef } from '../datasource/names.js'
+import { deleteTable } from '../datasource/tables.js'
+import type { TableInfo } from '../datasource/types.js'
+import type { Database } from '../db/database.js'
+import { BENCH_COLUMNS, benchRecords, PLAIN_COLUMN_TYPES, writeBenchCsv } from './data.js'
+import { elapsedMs } from './stats.js'
+
+export const BENCH_USERNAME = 'bench'
+export const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
+export const BENCH_DATABASE = 'hostedapi_bench'
+
+// DATABASE_URL as given, else the dedicated database on the local server (created if missing).
+export async function benchDatabaseUrl(given: string | undefined): Promise<string> {
+  if (given) return given
+  const admin = new pg.Client({ connectionString: DEFAULT_SERVER_URL })
+  await admin.connect()
+  try {
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [
+      BENCH_DATABASE,
+    ])
+    if (!rowCount) await admin.query(`create database ${BENCH_DATABASE}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(DEFAULT_SERVER_URL)
+  url.pathname = `/${BENCH_DATABASE}`
+  return url.toString()
+}
+
+export async function ensureBenchUser(database: Database): Promise<number> {
+  const { db } = database
+  const existing = await db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', BENCH_USERNAME)
+    .executeTakeFirst()
+  if (existing) return existing.id
+  const created = await db
+    .insertInto('users')
+    .values({ username: BENCH_USERNAME, name: 'Benchmark', github_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return created.id
+}
+
+export const benchTableName = (rows: number) => `Bench ${rows}`
+export const benchTableSlug = (rows: number) => `bench-${rows}`
+
+export interface Loaded {
+  table: TableInfo
+  // null when an existing table was reused.
+  importSeconds: number | null
+}
+
+async function exactCount(database: Database, table: TableInfo): Promise<number> {
+  const { rows } = await sql<{ n: string | number }>`
+    select count(*) as n from ${tableRef(table.id)}`.execute(database.db)
+  return Number(rows[0]?.n ?? 0)
+}
+
+// Loads N rows through importNewTable (timed), or reuses a table with exactly N rows.
+export async function loadBenchTable(
+  database: Database,
+  rows: number,
+  reuse: boolean,
+  log: (line: string) => void,
+): Promise<Loaded> {
+  const ownerId = await ensureBenchUser(database)
+  const existing = await findTable(database.db, BENCH_USERNAME, benchTableSlug(rows))
+  if (existing.found === 'table') {
+    if (reuse && (await exactCount(database, existing.table)) === rows) {
+      log(`Reusing ${existing.table.name} (${rows} rows)`)
+      return { table: existing.table, importSeconds: null }
+    }
+    await deleteTable(database.db, existing.table.id)
+  }
+  log(`Importing ${rows} rows through importNewTable…`)
+  const start = process.hrtime.bigint()
+  const { table, rows: imported } = await importNewTable(
+    database,
+    { ownerId, name: benchTableName(rows), columns: BENCH_COLUMNS, isPublic: true },
+    benchRecords(rows),
+  )
+  const importSeconds = elapsedMs(start) / 1000
+  if (imported !== rows) throw new Error(`Imported ${imported} rows, expected ${rows}`)
+  // What autovacuum does soon after a big load: visibility map and planner statistics.
+  await sql`vacuum (analyze) ${tableRef(table.id)}`.execute(database.db)
+  return { table, importSeconds }
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${stderr}`)),
+    )
+  })
+}
+
+// Writes the same rows to a CSV file and times `psql \copy` of it into a plain table with the
+// same column types (and the same id and _version columns a user table has).
+export async function timePsqlCopy(
+  url: string,
+  rows: number,
+  csvPath: string,
+): Promise<{ seconds: number; csvSeconds: number }> {
+  const csvStart = process.hrtime.bigint()
+  await writeBenchCsv(csvPath, rows)
+  const csvSeconds = elapsedMs(csvStart) / 1000
+  const names = PLAIN_COLUMN_TYPES.map((_, index) => `c${index + 1}`)
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query('drop table if exists public.bench_plain_copy')
+    await client.query(`create table public.bench_plain_copy (
+      id bigint generated by default as identity primary key,
+      _version integer not null default 1,
+      ${names.map((name, index) => `${name} ${PLAIN_COLUMN_TYPES[index]}`).join(', ')})`)
+    const start = process.hrtime.bigint()
+    await run('psql', [
+      url,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      `\\copy public.bench_plain_copy (${names.join(', ')}) from '${csvPath}' with (format csv)`,
+    ])
+    const seconds = elapsedMs(start) / 1000
+    const { rows: counted } = await client.query('select count(*)::int as n from bench_plain_copy')
+    if (counted[0]?.n !== rows) throw new Error(`psql copied ${counted[0]?.n} rows, not ${rows}`)
+    return { seconds, csvSeconds }
+  } finally {
+    await client.query('drop table if exists public.bench_plain_copy').catch(() => {})
+    await client.end()
+    await rm(csvPath, { force: true })
+  }
+}

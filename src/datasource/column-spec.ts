@@ -1,0 +1,103 @@
+// Checking what a user asked a column to be: name, type, choices and default, before any SQL runs.
+import { ColumnChangeError } from './column-errors.js'
+import { type ColumnType, isColumnType, parseValue } from './column-types.js'
+import type { ColumnInfo, ColumnSpec } from './types.js'
+
+export const MAX_NAME_CHARS = 100
+export const MAX_CHOICES = 50
+export const MAX_CHOICE_CHARS = 100
+
+export interface ColumnChanges {
+  name?: string
+  type?: ColumnType
+  required?: boolean
+  unique?: boolean
+  defaultValue?: string | null
+  choices?: string[] | null
+}
+
+// What a column will be: everything a catalog row holds except its id, slug and position.
+export type ColumnShape = Omit<ColumnInfo, 'id' | 'slug' | 'position'>
+
+// Postgres text cannot hold NUL, so it is refused here rather than by a database error.
+const hasNul = (value: string) => value.includes('\u0000')
+
+export function checkName(raw: string): string {
+  const name = raw.trim()
+  if (name === '') throw new ColumnChangeError('Give the column a name', 'name')
+  if (name.length > MAX_NAME_CHARS || hasNul(name)) {
+    throw new ColumnChangeError(`A column name can be at most ${MAX_NAME_CHARS} characters`, 'name')
+  }
+  return name
+}
+
+export function checkType(raw: unknown): ColumnType {
+  if (!isColumnType(raw)) throw new ColumnChangeError('Pick a column type', 'type')
+  return raw
+}
+
+// Blank lines are dropped; what is left must be 1–50 distinct, short options.
+export function checkChoices(raw: readonly string[] | null | undefined): string[] {
+  const choices = (raw ?? []).map((choice) => choice.trim()).filter((choice) => choice !== '')
+  const refuse = (message: string): never => {
+    throw new ColumnChangeError(message, 'choices')
+  }
+  if (choices.length === 0) refuse('Give at least one choice')
+  if (choices.length > MAX_CHOICES) refuse(`A column can have at most ${MAX_CHOICES} choices`)
+  for (const [index, choice] of choices.entries()) {
+    if (choice.length > MAX_CHOICE_CHARS || hasNul(choice)) {
+      refuse(`Each choice can be at most ${MAX_CHOICE_CHARS} characters`)
+    }
+    if (choices.indexOf(choice) !== index) refuse(`“${choice}” is listed twice`)
+  }
+  return choices
+}
+
+// A default is stored in the parsed form that parseValue gives it; blank means no default.
+export function checkDefault(
+  type: ColumnType,
+  raw: string | null | undefined,
+  choices: readonly string[] | null,
+): string | null {
+  if (raw === null || raw === undefined) return null
+  const parsed = parseValue(type, raw, choices)
+  if (!parsed.ok) throw new ColumnChangeError(parsed.message, 'defaultValue')
+  return parsed.value
+}
+
+export function newColumnShape(spec: ColumnSpec): ColumnShape {
+  const name = checkName(spec.name)
+  const type = checkType(spec.type)
+  const choices = type === 'choice' ? checkChoices(spec.choices) : null
+  return {
+    name,
+    type,
+    required: spec.required ?? false,
+    unique: spec.unique ?? false,
+    defaultValue: checkDefault(type, spec.defaultValue, choices),
+    choices,
+  }
+}
+
+// The column after `changes`; an unchanged default is re-checked against a new type or choices.
+export function changedColumnShape(column: ColumnInfo, changes: ColumnChanges): ColumnShape {
+  const type = changes.type === undefined ? column.type : checkType(changes.type)
+  const choices =
+    type !== 'choice'
+      ? null
+      : changes.choices !== undefined || column.type !== 'choice'
+        ? checkChoices(changes.choices)
+        : column.choices
+  return {
+    name: changes.name === undefined ? column.name : checkName(changes.name),
+    type,
+    required: changes.required ?? column.required,
+    unique: changes.unique ?? column.unique,
+    defaultValue: checkDefault(
+      type,
+      changes.defaultValue === undefined ? column.defaultValue : changes.defaultValue,
+      choices,
+    ),
+    choices,
+  }
+}

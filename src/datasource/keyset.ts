@@ -1,0 +1,88 @@
+// Keyset pagination: a sort order as index-friendly segments, and cursors that say where a page ends.
+import { type RawBuilder, sql } from 'kysely'
+import { POSTGRES_TYPES } from './column-types.js'
+import { columnRef } from './names.js'
+import type { ColumnInfo } from './types.js'
+
+export interface RowOrder {
+  // null orders by the row id.
+  column: ColumnInfo | null
+  descending: boolean
+}
+
+// Where a page starts or ends: the sort column's value (as text, or null) and the row id.
+export interface Cursor {
+  key: string | null
+  id: number
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString('base64url')
+}
+
+export function decodeCursor(text: string | null | undefined): Cursor | null {
+  if (!text || text.length > 2000) return null
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+    if (!Array.isArray(value) || value.length !== 2) return null
+    const [key, id] = value as unknown[]
+    if (
+      (key !== null && typeof key !== 'string') ||
+      !Number.isSafeInteger(id) ||
+      (id as number) < 1
+    )
+      return null
+    return { key: key as string | null, id: id as number }
+  } catch {
+    return null
+  }
+}
+
+// A run of rows that one index scan yields in order. "Nulls last" in either direction is two
+// segments (values, then nulls), so each is a plain scan of the (column, id) index.
+export interface Segment {
+  filter: RawBuilder<unknown>
+  orderBy: RawBuilder<unknown>
+  // Rows after (in this segment's order) the cursor.
+  after(cursor: Cursor): RawBuilder<unknown>
+  // Holds the cursor's rows: values or nulls.
+  holds(cursor: Cursor): boolean
+}
+
+const dir = (descending: boolean) => sql.raw(descending ? 'desc' : 'asc')
+const cmp = (descending: boolean) => sql.raw(descending ? '<' : '>')
+
+function idSegment(
+  filter: RawBuilder<unknown>,
+  descending: boolean,
+  holds: (c: Cursor) => boolean,
+): Segment {
+  return {
+    filter,
+    orderBy: sql`id ${dir(descending)}`,
+    after: (cursor) => sql`id ${cmp(descending)} ${cursor.id}`,
+    holds,
+  }
+}
+
+// The segments of an order, forwards or (for Previous and the last page) backwards.
+export function segments(order: RowOrder | null, backwards: boolean): Segment[] {
+  const descending = (order?.descending ?? false) !== backwards
+  const column = order?.column
+  if (!column) return [idSegment(sql`true`, descending, () => true)]
+  const ref = columnRef(column.id)
+  const values: Segment = {
+    filter: sql`${ref} is not null`,
+    orderBy: sql`${ref} ${dir(descending)}, id ${dir(descending)}`,
+    after: (cursor) =>
+      sql`(${ref}, id) ${cmp(descending)} (${cursor.key}::text::${sql.raw(POSTGRES_TYPES[column.type])}, ${cursor.id})`,
+    holds: (cursor) => cursor.key !== null,
+  }
+  const nulls = idSegment(sql`${ref} is null`, descending, (cursor) => cursor.key === null)
+  return backwards ? [nulls, values] : [values, nulls]
+}
+
+// The exact sort key of a row for its cursor (full precision, unlike the displayed value).
+export function sortKey(order: RowOrder | null): RawBuilder<unknown> {
+  return order?.column ? sql`${columnRef(order.column.id)}::text` : sql`null::text`
+}

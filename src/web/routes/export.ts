@@ -1,0 +1,37 @@
+// Export a whole table, in the current search and sort, as CSV or JSON, streamed with constant memory.
+import { Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import { csvExport, exportRows, jsonExport } from '../../datasource/export.js'
+import { parseOrder } from '../../lib/ordering.js'
+import { normalizeSearch } from '../../lib/search.js'
+import type { AppEnv } from '../env.js'
+import { loadTable } from '../load-table.js'
+
+export const exportRoutes = new Hono<AppEnv>()
+
+exportRoutes.get('/:username/tables/:table/:file{export\\.(?:csv|json)}', async (c) => {
+  const table = await loadTable(c)
+  const search = normalizeSearch(c.req.query('search'))
+  const order = parseOrder(
+    c.req.query('order'),
+    table.columns.map((column) => column.slug),
+  )
+  const column = order ? (table.columns.find((col) => col.slug === order.slug) ?? null) : null
+  const batches = exportRows(c.get('database').db, table, {
+    search,
+    order: order && { column, descending: order.descending },
+  })
+  const format = c.req.param('file').endsWith('.csv') ? 'csv' : 'json'
+  const chunks = format === 'csv' ? csvExport(table, batches) : jsonExport(table, batches)
+  c.header(
+    'Content-Type',
+    format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+  )
+  c.header('Content-Disposition', `attachment; filename="${table.slug}.${format}"`)
+  return stream(c, async (out) => {
+    out.onAbort(() => {
+      void chunks.return(undefined)
+    })
+    for await (const chunk of chunks) await out.write(chunk)
+  })
+})

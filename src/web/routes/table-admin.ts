@@ -1,0 +1,145 @@
+// Creating a table, its settings (rename, description, visibility) and deleting it.
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { TableSettingsError, updateTable } from '../../datasource/table-settings.js'
+import { createTable, deleteTable, SlugTakenError } from '../../datasource/tables.js'
+import type { AppEnv } from '../env.js'
+import { readForm, TableFormSchema, validateForm } from '../forms.js'
+import { loadTable } from '../load-table.js'
+import { requireOwner, requireViewer } from '../ownership.js'
+import { renderPage } from '../render.js'
+import { tableUrl, userUrl } from '../urls.js'
+import { tableNav } from '../views/table-nav.js'
+
+export const tableAdminRoutes = new Hono<AppEnv>()
+
+const emptyForm = { name: '', description: '', visibility: 'public' }
+
+tableAdminRoutes.get('/:username/tables/new', (c) => {
+  const viewer = requireViewer(c)
+  if (viewer.username.toLowerCase() !== c.req.param('username').toLowerCase()) {
+    return c.redirect(`${userUrl(viewer.username)}/tables/new`)
+  }
+  return renderPage(c, 'table-new', {
+    title: 'New table',
+    form: emptyForm,
+    errors: {},
+    importUrl: `${userUrl(viewer.username)}/tables/import`,
+  })
+})
+
+tableAdminRoutes.post('/:username/tables/new', async (c) => {
+  const viewer = requireViewer(c)
+  if (viewer.username.toLowerCase() !== c.req.param('username').toLowerCase()) {
+    throw new HTTPException(403, { message: 'You can only create tables of your own.' })
+  }
+  const { fields } = await readForm(c)
+  const form = { ...emptyForm, ...fields }
+  const result = validateForm(TableFormSchema, fields)
+  const rerender = (errors: Record<string, string>) =>
+    renderPage(
+      c,
+      'table-new',
+      { title: 'New table', form, errors, importUrl: `${userUrl(viewer.username)}/tables/import` },
+      400,
+    )
+  if (!result.ok) return rerender(result.errors)
+  try {
+    const table = await createTable(c.get('database').db, {
+      ownerId: viewer.id,
+      name: result.value.name,
+      description: result.value.description,
+      isPublic: result.value.visibility === 'public',
+      columns: [],
+    })
+    return c.redirect(`${tableUrl(viewer.username, table.slug)}/columns`, 303)
+  } catch (error) {
+    if (error instanceof SlugTakenError)
+      return rerender({ name: `${error.message}: choose another name.` })
+    throw error
+  }
+})
+
+tableAdminRoutes.get('/:username/tables/:table/settings', async (c) => {
+  const table = await loadTable(c)
+  requireOwner(c, table)
+  const form = {
+    name: table.name,
+    description: table.description,
+    visibility: table.isPublic ? 'public' : 'private',
+  }
+  return renderPage(c, 'table-settings', {
+    title: `Settings · ${table.name}`,
+    nav: tableNav(table, 'settings'),
+    form,
+    errors: {},
+    deleteError: null,
+  })
+})
+
+tableAdminRoutes.post('/:username/tables/:table/settings', async (c) => {
+  const table = await loadTable(c)
+  requireOwner(c, table)
+  const { fields } = await readForm(c)
+  const form = { ...emptyForm, ...fields }
+  const rerender = (errors: Record<string, string>) =>
+    renderPage(
+      c,
+      'table-settings',
+      {
+        title: `Settings · ${table.name}`,
+        nav: tableNav(table, 'settings'),
+        form,
+        errors,
+        deleteError: null,
+      },
+      400,
+    )
+  const result = validateForm(TableFormSchema, fields)
+  if (!result.ok) return rerender(result.errors)
+  try {
+    const updated = await updateTable(c.get('database').db, table, {
+      name: result.value.name,
+      description: result.value.description,
+      isPublic: result.value.visibility === 'public',
+    })
+    return c.redirect(`${tableUrl(updated.owner.username, updated.slug)}/settings?saved=1`, 303)
+  } catch (error) {
+    if (error instanceof SlugTakenError)
+      return rerender({ name: `${error.message}: choose another name.` })
+    if (error instanceof TableSettingsError)
+      return rerender({ [error.field || 'name']: error.message })
+    throw error
+  }
+})
+
+tableAdminRoutes.post('/:username/tables/:table/delete', async (c) => {
+  const table = await loadTable(c)
+  requireOwner(c, table)
+  const { fields } = await readForm(c)
+  // Deleting is confirmed by typing the table's name.
+  if ((fields.confirm ?? '').trim() !== table.name) {
+    const form = {
+      name: table.name,
+      description: table.description,
+      visibility: table.isPublic ? 'public' : 'private',
+    }
+    return renderPage(
+      c,
+      'table-settings',
+      {
+        title: `Settings · ${table.name}`,
+        nav: tableNav(table, 'settings'),
+        form,
+        errors: {},
+        deleteError: `Type “${table.name}” exactly to delete this table.`,
+      },
+      400,
+    )
+  }
+  await deleteTable(c.get('database').db, table.id)
+  return c.redirect(
+    `${userUrl(table.owner.username)}?deleted=${encodeURIComponent(table.name)}`,
+    303,
+  )
+})

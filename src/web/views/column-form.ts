@@ -1,0 +1,81 @@
+// The column form: reading it, and the view model for the columns page.
+import * as v from 'valibot'
+import { COLUMN_TYPE_LABELS, COLUMN_TYPES, type ColumnType } from '../../datasource/column-types.js'
+import type { ColumnInfo } from '../../datasource/types.js'
+
+export const ColumnFormSchema = v.object({
+  name: v.pipe(
+    v.optional(v.string(), ''),
+    v.trim(),
+    v.nonEmpty('A name is required'),
+    v.maxLength(100, 'A name must be at most 100 characters'),
+  ),
+  type: v.picklist(COLUMN_TYPES, 'Choose a type'),
+  required: v.optional(v.string()),
+  unique: v.optional(v.string()),
+  default_value: v.optional(v.string(), ''),
+  choices: v.optional(v.string(), ''),
+})
+
+export type ColumnForm = {
+  name: string
+  type: string
+  required: boolean
+  unique: boolean
+  default_value: string
+  choices: string
+}
+
+export const blankColumnForm: ColumnForm = {
+  name: '',
+  type: 'text',
+  required: false,
+  unique: false,
+  default_value: '',
+  choices: '',
+}
+
+export function columnForm(column: ColumnInfo): ColumnForm {
+  return {
+    name: column.name,
+    type: column.type,
+    required: column.required,
+    unique: column.unique,
+    default_value: column.defaultValue ?? '',
+    choices: (column.choices ?? []).join('\n'),
+  }
+}
+
+export function formFromFields(fields: Record<string, string>): ColumnForm {
+  return {
+    name: fields.name ?? '',
+    type: fields.type ?? 'text',
+    required: fields.required !== undefined,
+    unique: fields.unique !== undefined,
+    default_value: fields.default_value ?? '',
+    choices: fields.choices ?? '',
+  }
+}
+
+// One option per line; blank lines ignored.
+export const parseChoices = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+
+export function columnSpec(value: v.InferOutput<typeof ColumnFormSchema>) {
+  return {
+    name: value.name,
+    type: value.type as ColumnType,
+    required: value.required !== undefined,
+    unique: value.unique !== undefined,
+    defaultValue: value.default_value.trim() === '' ? null : value.default_value,
+    choices: value.type === 'choice' ? parseChoices(value.choices) : null,
+  }
+}
+
+export const typeOptions = COLUMN_TYPES.map((type) => ({
+  value: type,
+  label: COLUMN_TYPE_LABELS[type],
+}))

@@ -1,0 +1,63 @@
+// The row form: one field per column, with an input that suits its type.
+import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
+
+const INPUTS: Record<
+  ColumnInfo['type'],
+  { control: 'input' | 'textarea' | 'select'; type?: string; inputmode?: string; hint?: string }
+> = {
+  text: { control: 'input', type: 'text' },
+  long_text: { control: 'textarea' },
+  integer: { control: 'input', type: 'text', inputmode: 'numeric', hint: 'A whole number' },
+  decimal: { control: 'input', type: 'text', inputmode: 'decimal', hint: 'A number' },
+  boolean: { control: 'select' },
+  date: { control: 'input', type: 'date', hint: 'YYYY-MM-DD' },
+  datetime: { control: 'input', type: 'datetime-local', hint: 'Date and time, UTC' },
+  choice: { control: 'select' },
+  email: { control: 'input', type: 'email' },
+  url: { control: 'input', type: 'url', hint: 'Starting with https://' },
+  json: { control: 'textarea', hint: 'Any JSON value' },
+}
+
+// Stored values as a form shows them (datetime-local takes no seconds or zone).
+export function formValues(table: TableInfo, row: Row): Record<string, string> {
+  return Object.fromEntries(
+    table.columns.map((column, index) => {
+      const text = row.cells[index] ?? ''
+      return [column.slug, column.type === 'datetime' ? text.replace(/:\d{2}Z$/, '') : text]
+    }),
+  )
+}
+
+export function rowFormFields(
+  table: TableInfo,
+  values: Record<string, string>,
+  errors: Record<string, string>,
+) {
+  return table.columns.map((column) => {
+    const input = INPUTS[column.type]
+    const options =
+      column.type === 'boolean'
+        ? [
+            { value: '', label: '—' },
+            { value: 'true', label: 'Yes' },
+            { value: 'false', label: 'No' },
+          ]
+        : column.type === 'choice'
+          ? [
+              { value: '', label: '—' },
+              ...(column.choices ?? []).map((choice) => ({ value: choice, label: choice })),
+            ]
+          : []
+    return {
+      name: column.name,
+      slug: column.slug,
+      id: `field-${column.slug}`,
+      ...input,
+      hint: input.hint ?? null,
+      required: column.required,
+      value: values[column.slug] ?? '',
+      error: errors[column.slug] ?? null,
+      options,
+    }
+  })
+}
