@@ -11,7 +11,7 @@ export default defineConfig({
       provider: 'v8',
       include: ['src/**/*.ts'],
       // Entry points only wire things together; everything they call is tested.
-      exclude: ['src/**/*.test.ts', 'src/test/**', 'src/main.ts', 'src/cli/**'],
+      exclude: ['src/**/*.test.ts', 'src/test/**', 'src/main.ts', 'src/cli/**', 'src/bench/**'],
       thresholds: { lines: 95, branches: 95 },
       reporter: ['text-summary', 'html'],
     },

@@ -139,13 +139,29 @@ describe('refusedSql and convertedSql', () => {
       sql`repeat('😀', 500000)`,
       sql`repeat('😀', 500000) || 'x'`,
     ]
+    const source = sourceOf('long_text', sql.ref('raw'))
+    const { rows } = await sql<{ refused: boolean }>`
+      select ${refusedSql('long_text', source, null)} as refused
+      from (values ${sql.join(texts.map((text, i) => sql`(${sql.lit(i)}, ${text})`))}) as v (i, raw)
+      order by i
+    `.execute(database.db)
+    expect(rows.map((row) => row.refused)).toEqual([false, true, false, false, true])
+  })
+
+  it('keeps Text within 500 units, so its sort index entries fit', async () => {
+    const texts = [
+      sql`repeat('x', 500)`,
+      sql`repeat('x', 501)`,
+      sql`repeat('😀', 250)`,
+      sql`repeat('😀', 250) || 'x'`,
+    ]
     const source = sourceOf('text', sql.ref('raw'))
     const { rows } = await sql<{ refused: boolean }>`
       select ${refusedSql('text', source, null)} as refused
       from (values ${sql.join(texts.map((text, i) => sql`(${sql.lit(i)}, ${text})`))}) as v (i, raw)
       order by i
     `.execute(database.db)
-    expect(rows.map((row) => row.refused)).toEqual([false, true, false, false, true])
+    expect(rows.map((row) => row.refused)).toEqual([false, true, false, true])
   })
 
   it('converts JSON text to jsonb', async () => {

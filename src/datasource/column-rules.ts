@@ -1,11 +1,10 @@
 // parseValue's rules written again in SQL, so a whole column can be checked and converted in place.
 import { type RawBuilder, sql } from 'kysely'
-import { type ColumnType, EMAIL_PATTERN, URL_PATTERN } from './column-types.js'
+import { type ColumnType, EMAIL_PATTERN, MAX_LENGTHS, URL_PATTERN } from './column-types.js'
 
 // Exactly what JavaScript's trim() and \s treat as white space.
 export const JS_WHITESPACE =
   '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff'
-const MAX_TEXT_CHARS = 1_000_000
 const TRUE_WORDS = ['true', 't', 'yes', 'y', 'on', '1']
 const BOOLEAN_WORDS = [...TRUE_WORDS, 'false', 'f', 'no', 'n', 'off', '0']
 // Bounded repeats like {1,19} make Postgres' regex engine several times slower, so lengths are
@@ -62,8 +61,8 @@ const words = (list: string[]) => sql.join(list.map((word) => sql.lit(word)))
 // JavaScript counts UTF-16 units: characters beyond the Basic Multilingual Plane count twice.
 // A UTF-16 length lies between the character and the UTF-8 byte counts, so only texts between the
 // two need the characters counted.
-function lengthOk(v: RawBuilder<unknown>): RawBuilder<boolean> {
-  const max = sql.lit(MAX_TEXT_CHARS)
+function lengthOk(v: RawBuilder<unknown>, type: ColumnType): RawBuilder<boolean> {
+  const max = sql.lit(MAX_LENGTHS[type] ?? 0)
   const astral = sql`char_length(regexp_replace(${v}, '[^\\U00010000-\\U0010FFFF]', '', 'g'))`
   return sql<boolean>`(case when octet_length(${v}) <= ${max} then true
     when char_length(${v}) > ${max} then false
@@ -114,7 +113,7 @@ function acceptsSql(
   switch (type) {
     case 'text':
     case 'long_text':
-      return lengthOk(v)
+      return lengthOk(v, type)
     case 'integer':
       // Only 19-digit numbers can be out of range; octet_length is free, the cast is not.
       return whenMatches(
@@ -134,7 +133,7 @@ function acceptsSql(
     case 'choice':
       return choices?.length ? sql<boolean>`(${v} in (${sql.join(choices)}))` : sql<boolean>`false`
     case 'email':
-      return matchesPattern(v, EMAIL_PATTERN)
+      return sql<boolean>`(${lengthOk(v, type)} and ${matchesPattern(v, EMAIL_PATTERN)})`
     case 'url':
       return matchesPattern(v, URL_PATTERN)
   }

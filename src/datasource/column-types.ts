@@ -68,6 +68,14 @@ export const CHECK_MESSAGES: Partial<Record<ColumnType, string>> = {
   url: 'Must be a web address starting with http:// or https://',
 }
 
+// Lengths in UTF-16 units (as JavaScript counts). Text and email stay short enough for the
+// (column, id) B-tree index that sorts them (an entry must fit in ~2.7 kB); long text need not.
+export const MAX_LENGTHS: Partial<Record<ColumnType, number>> = {
+  text: 500,
+  long_text: 1_000_000,
+  email: 254,
+}
+
 export type ParseResult = { ok: true; value: string | null } | { ok: false; message: string }
 
 const INT64_MAX = 9223372036854775807n
@@ -94,6 +102,8 @@ function isValidDate(year: number, month: number, day: number): boolean {
 }
 
 const fail = (message: string): ParseResult => ({ ok: false, message })
+const tooLong = (type: ColumnType) =>
+  `Must be at most ${(MAX_LENGTHS[type] ?? 0).toLocaleString('en-GB')} characters${type === 'text' ? ' (use Long text for more)' : ''}`
 const ok = (value: string | null): ParseResult => ({ ok: true, value })
 
 // Turns what a user typed (or a CSV cell) into the text Postgres accepts for the type.
@@ -109,7 +119,7 @@ export function parseValue(
   switch (type) {
     case 'text':
     case 'long_text':
-      return value.length > 1_000_000 ? fail('Must be at most 1,000,000 characters') : ok(value)
+      return value.length > (MAX_LENGTHS[type] ?? 0) ? fail(tooLong(type)) : ok(value)
     case 'integer': {
       if (!/^[+-]?\d{1,19}$/.test(value)) return fail('Must be a whole number')
       const big = BigInt(value)
@@ -121,7 +131,8 @@ export function parseValue(
         ? ok(value)
         : fail('Must be a number')
     case 'boolean': {
-      const word = BOOLEAN_WORDS[value.toLowerCase()]
+      const key = value.toLowerCase()
+      const word = Object.hasOwn(BOOLEAN_WORDS, key) ? BOOLEAN_WORDS[key] : undefined
       return word ? ok(word) : fail('Must be yes or no')
     }
     case 'date': {
@@ -141,7 +152,9 @@ export function parseValue(
         Number(match[4]) < 24 &&
         Number(match[5]) < 60 &&
         (!match[6] || Number(match[6].slice(1, 3)) < 60) &&
-        (!match[8] || /^z$/i.test(match[8]) || Number(match[8].slice(1, 3)) <= 15)
+        (!match[8] ||
+          /^z$/i.test(match[8]) ||
+          (Number(match[8].slice(1, 3)) <= 15 && Number(match[8].slice(-2)) < 60))
       return valid
         ? ok(match[8] ? value : `${value}Z`)
         : fail('Must be a date and time like 2017-06-08 22:00')
@@ -149,6 +162,7 @@ export function parseValue(
     case 'choice':
       return choices?.includes(value) ? ok(value) : fail(CHECK_MESSAGES.choice as string)
     case 'email':
+      if (value.length > (MAX_LENGTHS.email ?? 0)) return fail(tooLong('email'))
       return new RegExp(EMAIL_PATTERN).test(value)
         ? ok(value)
         : fail(CHECK_MESSAGES.email as string)

@@ -52,7 +52,7 @@ const everyType = tableOf([
 
 describe('validateRow', () => {
   it.each([
-    ['text', 'x'.repeat(1_000_001), 'Must be at most 1,000,000 characters'],
+    ['text', 'x'.repeat(501), 'Must be at most 500 characters (use Long text for more)'],
     ['long_text', ' '.repeat(1_000_001).concat('x'), 'Must be at most 1,000,000 characters'],
     ['integer', '1.5', 'Must be a whole number'],
     ['integer', '9223372036854775808', 'Must be a whole number'],

@@ -7,7 +7,7 @@ import {
   openCsv,
   suggestColumnNames,
 } from '../csv/index.js'
-import type { ColumnType } from '../datasource/column-types.js'
+import { type ColumnType, MAX_LENGTHS } from '../datasource/column-types.js'
 import { appendRecords, ImportError, importNewTable } from '../datasource/import.js'
 import type { ColumnInfo, ColumnSpec, TableInfo } from '../datasource/types.js'
 import type { Database } from '../db/database.js'
@@ -65,6 +65,7 @@ export async function inspectCsvFile(path: string, delimiter?: string): Promise<
   const csv = await openCsv(createReadStream(path), { delimiter })
   const header = await readHeader(csv.records)
   const inferrer = createTypeInferrer(header.length)
+  const longest = header.map(() => 0)
   const ragged: CsvInspection['ragged'] = []
   let raggedCount = 0
   let rowCount = 0
@@ -77,6 +78,9 @@ export async function inspectCsvFile(path: string, delimiter?: string): Promise<
         ragged.push({ line: record.line, count: record.fields.length })
     } else {
       inferrer.add(record.fields)
+      record.fields.forEach((field, index) => {
+        if (field.length > (longest[index] ?? 0)) longest[index] = field.length
+      })
     }
   }
   const names = suggestColumnNames(header)
@@ -85,10 +89,12 @@ export async function inspectCsvFile(path: string, delimiter?: string): Promise<
     encoding: csv.encoding,
     delimiter: csv.delimiter,
     header,
-    columns: names.map((name, index) => ({
-      name,
-      type: INFERRED_TO_COLUMN[types[index] ?? 'text'],
-    })),
+    columns: names.map((name, index) => {
+      const type = INFERRED_TO_COLUMN[types[index] ?? 'text']
+      // Text holds up to 500 characters; longer values make the column Long text.
+      const long = type === 'text' && (longest[index] ?? 0) > (MAX_LENGTHS.text ?? 0)
+      return { name, type: long ? 'long_text' : type }
+    }),
     rowCount,
     ragged,
     raggedCount,
