@@ -2,6 +2,7 @@
 import cluster from 'node:cluster'
 import { serve } from '@hono/node-server'
 import { ConfigError, loadDotEnv, readConfig } from './config.js'
+import { ensureIndexes } from './datasource/indexes.js'
 import { openDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { loadDemoData } from './import/demo-data.js'
@@ -30,6 +31,10 @@ async function startWorker(config: ReturnType<typeof readConfig>) {
     await migrateToLatest(database.db)
     const loaded = await loadDemoData(database)
     if (loaded.length) console.log(`Loaded demo tables: ${loaded.join(', ')}`)
+  }
+  // One worker checks that no index build was cut short by a restart (see ensureIndexes).
+  if (database.kind === 'postgres' && (cluster.worker?.id ?? 1) === 1) {
+    ensureIndexes(database).catch((error) => console.error('Checking indexes failed', error))
   }
   const app = createApp({ config, database })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -51,29 +51,39 @@ export function createTableStatement(tableId: number, columns: ColumnInfo[]): Ra
   return sql`create table ${tableRef(tableId)} (${sql.join(definitions)})`
 }
 
-// Which columns get which index. Every sort on a bounded type is an index scan on (column, id);
-// long text, URLs and JSON can exceed a B-tree entry's ~2.7 kB, so sorting them sorts the matches.
-// Text-like columns get a trigram GIN index, so substring search need not read every row.
-const SORT_INDEXED: ReadonlySet<ColumnType> = new Set([
-  'text',
-  'integer',
-  'decimal',
-  'boolean',
-  'date',
-  'datetime',
-  'choice',
-  'email',
-])
+// What a column sorts by. Long text, URLs and JSON can outgrow a B-tree entry (~2.7 kB), so they
+// sort by their first 200 characters (ties by row id), which an index can hold.
+export const SORT_PREFIX = 200
+const PREFIX_SORTED: ReadonlySet<ColumnType> = new Set(['long_text', 'url', 'json'])
 
-export function indexStatements(tableId: number, column: ColumnInfo): RawBuilder<unknown>[] {
+export function sortExpression(column: ColumnInfo): {
+  expression: RawBuilder<unknown>
+  type: string
+} {
   const ref = columnRef(column.id)
+  return PREFIX_SORTED.has(column.type)
+    ? { expression: sql`left(${ref}::text, ${sql.lit(SORT_PREFIX)})`, type: 'text' }
+    : { expression: ref, type: POSTGRES_TYPES[column.type] }
+}
+
+// Which columns get which index: every column a B-tree on (sort expression, id), so every sort is
+// an index scan; text-like columns a trigram GIN index, so substring search need not read every row.
+
+// `concurrently` builds without blocking writers (Postgres only, and never in a transaction).
+export function indexStatements(
+  tableId: number,
+  column: ColumnInfo,
+  options = { concurrently: false },
+): RawBuilder<unknown>[] {
+  const ref = columnRef(column.id)
+  const create = sql.raw(
+    options.concurrently ? 'create index concurrently if not exists' : 'create index if not exists',
+  )
   const statements: RawBuilder<unknown>[] = []
-  if (SORT_INDEXED.has(column.type)) {
-    statements.push(sql`create index ${sql.id(objectName('sort', tableId, column.id))}
-      on ${tableRef(tableId)} (${ref}, id)`)
-  }
+  statements.push(sql`${create} ${sql.id(objectName('sort', tableId, column.id))}
+    on ${tableRef(tableId)} ((${sortExpression(column).expression}), id)`)
   if (SEARCHABLE_TYPES.has(column.type)) {
-    statements.push(sql`create index ${sql.id(objectName('trgm', tableId, column.id))}
+    statements.push(sql`${create} ${sql.id(objectName('trgm', tableId, column.id))}
       on ${tableRef(tableId)} using gin (${ref} gin_trgm_ops)`)
   }
   return statements
@@ -87,11 +97,12 @@ export function dropIndexStatements(tableId: number, columnId: number): RawBuild
 }
 
 export async function createIndexes(
-  trx: Db,
+  db: Db,
   tableId: number,
   columns: ColumnInfo[],
+  options = { concurrently: false },
 ): Promise<void> {
   for (const column of columns) {
-    for (const statement of indexStatements(tableId, column)) await statement.execute(trx)
+    for (const statement of indexStatements(tableId, column, options)) await statement.execute(db)
   }
 }

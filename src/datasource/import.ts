@@ -4,6 +4,7 @@ import { type CsvRecord, formatCsvRow } from '../csv/index.js'
 import type { Database, Db } from '../db/database.js'
 import { parseValue } from './column-types.js'
 import { createIndexes } from './ddl.js'
+import { buildIndexes } from './indexes.js'
 import { columnRef, tableRef } from './names.js'
 import { insertTable, type NewTable, touchTable } from './tables.js'
 import type { ColumnInfo, TableInfo } from './types.js'
@@ -95,19 +96,35 @@ export async function copyRecords(
   return count
 }
 
+export interface NewTableImport {
+  table: TableInfo
+  rows: number
+  // Settles when the table's indexes are built (it never rejects: failures are reported).
+  indexing: Promise<void>
+}
+
+// Indexes are built once over the loaded rows, which beats updating them row by row during COPY.
+// On Postgres they are built after the rows commit, concurrently, so a big import is done at COPY
+// speed and its table is readable at once (sorts and searches are fast once indexing settles; a
+// restart finishes any build that was cut short, see ensureIndexes). PGlite builds them in the
+// import's own transaction.
 export async function importNewTable(
   database: Database,
   input: NewTable,
   records: AsyncIterable<CsvRecord>,
-): Promise<{ table: TableInfo; rows: number }> {
-  return database.db.transaction().execute(async (trx) => {
+): Promise<NewTableImport> {
+  const deferred = database.kind === 'postgres'
+  const { table, rows } = await database.db.transaction().execute(async (trx) => {
     const table = await insertTable(trx, input, { indexes: false })
     const rows = await copyRecords(database, trx, table, records, table.columns)
-    // Building indexes once over loaded rows beats updating them row by row during COPY.
-    await sql`set local maintenance_work_mem = '128MB'`.execute(trx)
-    await createIndexes(trx, table.id, table.columns)
+    if (!deferred) {
+      await sql`set local maintenance_work_mem = '128MB'`.execute(trx)
+      await createIndexes(trx, table.id, table.columns)
+    }
     return { table: { ...table, rowCount: rows }, rows }
   })
+  const indexing = deferred ? buildIndexes(database, table) : Promise.resolve()
+  return { table, rows, indexing }
 }
 
 export async function appendRecords(

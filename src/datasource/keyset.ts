@@ -1,7 +1,6 @@
 // Keyset pagination: a sort order as index-friendly segments, and cursors that say where a page ends.
 import { type RawBuilder, sql } from 'kysely'
-import { POSTGRES_TYPES } from './column-types.js'
-import { columnRef } from './names.js'
+import { sortExpression } from './ddl.js'
 import type { ColumnInfo } from './types.js'
 
 export interface RowOrder {
@@ -70,12 +69,12 @@ export function segments(order: RowOrder | null, backwards: boolean): Segment[] 
   const descending = (order?.descending ?? false) !== backwards
   const column = order?.column
   if (!column) return [idSegment(sql`true`, descending, () => true)]
-  const ref = columnRef(column.id)
+  const { expression: ref, type } = sortExpression(column)
   const values: Segment = {
     filter: sql`${ref} is not null`,
     orderBy: sql`${ref} ${dir(descending)}, id ${dir(descending)}`,
     after: (cursor) =>
-      sql`(${ref}, id) ${cmp(descending)} (${cursor.key}::text::${sql.raw(POSTGRES_TYPES[column.type])}, ${cursor.id})`,
+      sql`(${ref}, id) ${cmp(descending)} (${cursor.key}::text::${sql.raw(type)}, ${cursor.id})`,
     holds: (cursor) => cursor.key !== null,
   }
   const nulls = idSegment(sql`${ref} is null`, descending, (cursor) => cursor.key === null)
@@ -84,5 +83,5 @@ export function segments(order: RowOrder | null, backwards: boolean): Segment[] 
 
 // The exact sort key of a row for its cursor (full precision, unlike the displayed value).
 export function sortKey(order: RowOrder | null): RawBuilder<unknown> {
-  return order?.column ? sql`${columnRef(order.column.id)}::text` : sql`null::text`
+  return order?.column ? sql`(${sortExpression(order.column).expression})::text` : sql`null::text`
 }

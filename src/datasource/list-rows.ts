@@ -64,9 +64,13 @@ async function scan(
     const want = s.limit - found.length
     if (want <= 0) break
     const where = sql`${s.where} and ${segment.filter} and ${after}`
+    // Skipped rows are only counted off an index (ids), never read and formatted: a deferred join.
+    const ids = sql`select id as page_id from ${tableRef(table.id)}
+      where ${where} order by ${segment.orderBy} offset ${skip} limit ${want}`
     const { rows } = await sql<KeyedRow>`
       select ${selectList(table)}, ${sortKey(order)} as _k from ${tableRef(table.id)}
-      where ${where} order by ${segment.orderBy} offset ${skip} limit ${want}
+      join (${ids}) as page on id = page.page_id
+      order by ${segment.orderBy}
     `.execute(db)
     if (rows.length === 0 && skip > 0) {
       // The whole segment lies before the offset: skip past it and go on in the next one.

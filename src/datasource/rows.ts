@@ -3,6 +3,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { containsPattern } from '../lib/search.js'
 import { SEARCHABLE_TYPES, selectAsText } from './column-types.js'
+import { sortExpression } from './ddl.js'
 import type { RowOrder } from './keyset.js'
 import { columnRef, tableRef } from './names.js'
 import type { Row, TableInfo } from './types.js'
@@ -47,11 +48,11 @@ export function searchCondition(table: TableInfo, search: string): RawBuilder<un
 export function orderBy(order: RowOrder | null): RawBuilder<unknown> {
   const direction = sql.raw(order?.descending ? 'desc' : 'asc')
   if (!order?.column) return sql`id ${direction}`
-  return sql`${columnRef(order.column.id)} ${direction} nulls last, id ${direction}`
+  return sql`${sortExpression(order.column).expression} ${direction} nulls last, id ${direction}`
 }
 
 // Below this many matches a search is counted exactly; above it the planner's estimate is shown.
-export const EXACT_COUNT_LIMIT = 10_000
+export const EXACT_COUNT_LIMIT = 1_000
 
 export interface RowCount {
   total: number

@@ -8,7 +8,12 @@ import {
   suggestColumnNames,
 } from '../csv/index.js'
 import { type ColumnType, MAX_LENGTHS } from '../datasource/column-types.js'
-import { appendRecords, ImportError, importNewTable } from '../datasource/import.js'
+import {
+  appendRecords,
+  ImportError,
+  importNewTable,
+  type NewTableImport,
+} from '../datasource/import.js'
 import type { ColumnInfo, ColumnSpec, TableInfo } from '../datasource/types.js'
 import type { Database } from '../db/database.js'
 
@@ -116,7 +121,7 @@ export async function importCsvFileAsTable(
   database: Database,
   path: string,
   options: CsvTableOptions,
-): Promise<{ table: TableInfo; rows: number }> {
+): Promise<NewTableImport> {
   const csv = await openCsv(createReadStream(path), { delimiter: options.delimiter })
   const header = await readHeader(csv.records)
   if (header.length !== options.columns.length) {

@@ -47,13 +47,14 @@ export async function loadDemoData(database: Database): Promise<string[]> {
       .executeTakeFirst()
     if (exists) continue
     const inspection = await inspectCsvFile(demo.file)
-    await importCsvFileAsTable(database, demo.file, {
+    const { indexing } = await importCsvFileAsTable(database, demo.file, {
       ownerId,
       name: demo.name,
       description: demo.description,
       // `first_name` reads better as “First name”; the slug stays first_name.
       columns: inspection.columns.map((column) => ({ ...column, name: humanize(column.name) })),
     })
+    await indexing
     loaded.push(demo.name)
   }
   return loaded
