@@ -3,13 +3,11 @@
 // build them, from the same helpers, so a change to those calls shows up here (or fails to compile).
 import { findTable } from '../datasource/catalog.js'
 import { csvExport, exportRows } from '../datasource/export.js'
-import { getRow, listRows, type RowOrder } from '../datasource/rows.js'
+import { getRow, listRows } from '../datasource/rows.js'
 import type { TableInfo } from '../datasource/types.js'
 import type { Db } from '../db/database.js'
-import { parseOrder } from '../lib/ordering.js'
-import { parsePage } from '../lib/pagination.js'
-import { normalizeSearch } from '../lib/search.js'
 import { PER_PAGE } from '../web/routes/tables.js'
+import { readTableQuery } from '../web/table-query.js'
 
 // What loadTable() does for a public table: look it up by owner and slug.
 async function loadTable(db: Db, username: string, slug: string): Promise<TableInfo> {
@@ -18,16 +16,10 @@ async function loadTable(db: Db, username: string, slug: string): Promise<TableI
   return lookup.table
 }
 
-// The query the table page and the export read: search and order (mirrors the routes).
+// The query the table page and the export read, by the routes' own function.
 function searchAndOrder(table: TableInfo, query: URLSearchParams) {
-  const search = normalizeSearch(query.get('search') ?? undefined)
-  const order = parseOrder(
-    query.get('order') ?? undefined,
-    table.columns.map((column) => column.slug),
-  )
-  const column = order ? (table.columns.find((col) => col.slug === order.slug) ?? null) : null
-  const rowOrder: RowOrder | null = order && { column, descending: order.descending }
-  return { search, order: rowOrder }
+  const { search, rowOrder, at } = readTableQuery(table, Object.fromEntries(query))
+  return { search, order: rowOrder, at }
 }
 
 export type FloorCall = () => Promise<number>
@@ -44,7 +36,6 @@ export function floorFor(db: Db, path: string): FloorCall {
       const table = await loadTable(db, username, slug)
       const page = await listRows(db, table, {
         ...searchAndOrder(table, url.searchParams),
-        page: parsePage(url.searchParams.get('page') ?? undefined),
         perPage: PER_PAGE,
       })
       return page.rows.length

@@ -2,24 +2,18 @@
 import { Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import { csvExport, exportRows, jsonExport } from '../../datasource/export.js'
-import { parseOrder } from '../../lib/ordering.js'
-import { normalizeSearch } from '../../lib/search.js'
 import type { AppEnv } from '../env.js'
 import { loadTable } from '../load-table.js'
+import { readTableQuery } from '../table-query.js'
 
 export const exportRoutes = new Hono<AppEnv>()
 
 exportRoutes.get('/:username/tables/:table/:file{export\\.(?:csv|json)}', async (c) => {
   const table = await loadTable(c)
-  const search = normalizeSearch(c.req.query('search'))
-  const order = parseOrder(
-    c.req.query('order'),
-    table.columns.map((column) => column.slug),
-  )
-  const column = order ? (table.columns.find((col) => col.slug === order.slug) ?? null) : null
+  const { search, rowOrder } = readTableQuery(table, c.req.query())
   const batches = exportRows(c.get('database').db, table, {
     search,
-    order: order && { column, descending: order.descending },
+    order: rowOrder,
   })
   const format = c.req.param('file').endsWith('.csv') ? 'csv' : 'json'
   const chunks = format === 'csv' ? csvExport(table, batches) : jsonExport(table, batches)

@@ -1,15 +1,12 @@
 // Browsing a table: the paginated, searchable, sortable table page and each row's detail page.
 import { Hono } from 'hono'
-import { decodeCursor } from '../../datasource/keyset.js'
-import { listRows, type PageAt } from '../../datasource/list-rows.js'
+import { listRows } from '../../datasource/list-rows.js'
 import { getRow } from '../../datasource/rows.js'
-import { parseOrder } from '../../lib/ordering.js'
-import { parsePage } from '../../lib/pagination.js'
-import { normalizeSearch } from '../../lib/search.js'
 import type { AppEnv } from '../env.js'
 import { loadTable, notFoundError } from '../load-table.js'
 import { isOwner } from '../ownership.js'
 import { renderPage, wantsJson } from '../render.js'
+import { readTableQuery } from '../table-query.js'
 import { absoluteUrl, rowUrl, tableUrl } from '../urls.js'
 import {
   formatCount,
@@ -22,17 +19,6 @@ import {
 export const PER_PAGE = 25
 
 const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`
-
-// Where the page is: a numbered page, after or before a cursor (Next, Previous), or the end.
-function pageAt(query: Record<string, string>): PageAt {
-  const page = parsePage(query.page)
-  if (query.at === 'end') return { kind: 'last' }
-  const after = decodeCursor(query.after)
-  if (after) return { kind: 'after', cursor: after, page }
-  const before = decodeCursor(query.before)
-  if (before) return { kind: 'before', cursor: before, page }
-  return { kind: 'page', page }
-}
 
 // After a redirect, a short note of what just happened (post/redirect/get).
 function notice(query: Record<string, string>): string | null {
@@ -47,17 +33,11 @@ export const tableRoutes = new Hono<AppEnv>()
 tableRoutes.get('/:username/tables/:table', async (c) => {
   const table = await loadTable(c)
 
-  // Read the query: bad values are ignored or clamped, never an error.
-  const search = normalizeSearch(c.req.query('search'))
-  const order = parseOrder(
-    c.req.query('order'),
-    table.columns.map((column) => column.slug),
-  )
-  const column = order ? (table.columns.find((col) => col.slug === order.slug) ?? null) : null
+  const { search, order, rowOrder, at } = readTableQuery(table, c.req.query())
   const page = await listRows(c.get('database').db, table, {
     search,
-    order: order && { column, descending: order.descending },
-    at: pageAt(c.req.query()),
+    order: rowOrder,
+    at,
     perPage: PER_PAGE,
   })
 

@@ -1,0 +1,44 @@
+// What the table page and the export read from the query string: search, order and page position.
+// Bad values are ignored or clamped, never an error. The benchmark's floor uses it too.
+import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
+import type { PageAt } from '../datasource/list-rows.js'
+import type { TableInfo } from '../datasource/types.js'
+import { type Order, parseOrder } from '../lib/ordering.js'
+import { parsePage } from '../lib/pagination.js'
+import { normalizeSearch } from '../lib/search.js'
+
+export interface TableQuery {
+  search: string
+  order: Order | null
+  rowOrder: RowOrder | null
+  at: PageAt
+}
+
+export function readTableQuery(
+  table: TableInfo,
+  query: Record<string, string | undefined>,
+): TableQuery {
+  const search = normalizeSearch(query.search)
+  const order = parseOrder(
+    query.order,
+    table.columns.map((column) => column.slug),
+  )
+  const column = order ? (table.columns.find((col) => col.slug === order.slug) ?? null) : null
+  return {
+    search,
+    order,
+    rowOrder: order && { column, descending: order.descending },
+    at: pageAt(query),
+  }
+}
+
+// A numbered page, after or before a cursor (Next, Previous), or the end.
+function pageAt(query: Record<string, string | undefined>): PageAt {
+  const page = parsePage(query.page)
+  if (query.at === 'end') return { kind: 'last' }
+  const after = decodeCursor(query.after)
+  if (after) return { kind: 'after', cursor: after, page }
+  const before = decodeCursor(query.before)
+  if (before) return { kind: 'before', cursor: before, page }
+  return { kind: 'page', page }
+}
