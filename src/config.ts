@@ -18,7 +18,7 @@ const positiveIntSchema = (max: number) =>
 
 const urlSchema = v.pipe(v.string(), v.url('must be a URL'))
 
-const EnvSchema = v.object({
+export const EnvSchema = v.object({
   NODE_ENV: v.optional(v.picklist(['development', 'production', 'test']), 'development'),
   PORT: v.optional(positiveIntSchema(65535), '8000'),
   HOST: v.optional(v.pipe(v.string(), v.nonEmpty()), '0.0.0.0'),
