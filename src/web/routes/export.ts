@@ -1,6 +1,5 @@
 // Export a whole table, in the current search and sort, as CSV or JSON, streamed with constant memory.
 import { Hono } from 'hono'
-import { stream } from 'hono/streaming'
 import { csvExport, exportRows, jsonExport } from '../../datasource/export.js'
 import type { AppEnv } from '../env.js'
 import { loadTable } from '../load-table.js'
@@ -22,10 +21,18 @@ exportRoutes.get('/:username/tables/:table/:file{export\\.(?:csv|json)}', async 
     format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
   )
   c.header('Content-Disposition', `attachment; filename="${table.slug}.${format}"`)
-  return stream(c, async (out) => {
-    out.onAbort(() => {
-      void chunks.return(undefined)
-    })
-    for await (const chunk of chunks) await out.write(chunk)
+  // Pulled, not pushed: the next batch is read only when the client has taken the last one, so
+  // memory stays flat however slow the client; a client that goes away ends the cursor.
+  const encoder = new TextEncoder()
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next()
+      if (next.done) controller.close()
+      else controller.enqueue(encoder.encode(next.value))
+    },
+    async cancel() {
+      await chunks.return(undefined)
+    },
   })
+  return c.body(body)
 })
