@@ -12,7 +12,11 @@ afterAll(() => database.close())
 const signIn = (id: number, login: string, name: string | null = null) =>
   upsertGithubUser(database.db, { id, login, name, avatarUrl: null })
 const usernames = async () =>
-  (await database.db.selectFrom('users').select(['github_id', 'username']).orderBy('github_id').execute())
+  await database.db
+    .selectFrom('users')
+    .select(['github_id', 'username'])
+    .orderBy('github_id')
+    .execute()
 
 describe('signing in from GitHub', () => {
   it('creates a user named after the login, and finds it whatever the case', async () => {

@@ -103,25 +103,28 @@ export interface NewTableImport {
   indexing: Promise<void>
 }
 
+// Rows from which an import's indexes are built after it commits (on Postgres).
+export const DEFERRED_INDEX_ROWS = 100_000
+
 // Indexes are built once over the loaded rows, which beats updating them row by row during COPY.
-// On Postgres they are built after the rows commit, concurrently, so a big import is done at COPY
-// speed and its table is readable at once (sorts and searches are fast once indexing settles; a
-// restart finishes any build that was cut short, see ensureIndexes). PGlite builds them in the
-// import's own transaction.
+// On Postgres a big import's indexes are built after its rows commit, concurrently, so it is done
+// at COPY speed and its table readable at once (sorts and searches are fast once indexing settles;
+// scripts/migrate finishes any build cut short, see ensureIndexes). Smaller imports, and PGlite,
+// build them in the import's own transaction.
 export async function importNewTable(
   database: Database,
   input: NewTable,
   records: AsyncIterable<CsvRecord>,
 ): Promise<NewTableImport> {
-  const deferred = database.kind === 'postgres'
-  const { table, rows } = await database.db.transaction().execute(async (trx) => {
+  const { table, rows, deferred } = await database.db.transaction().execute(async (trx) => {
     const table = await insertTable(trx, input, { indexes: false })
     const rows = await copyRecords(database, trx, table, records, table.columns)
+    const deferred = database.kind === 'postgres' && rows >= DEFERRED_INDEX_ROWS
     if (!deferred) {
       await sql`set local maintenance_work_mem = '128MB'`.execute(trx)
       await createIndexes(trx, table.id, table.columns)
     }
-    return { table: { ...table, rowCount: rows }, rows }
+    return { table: { ...table, rowCount: rows }, rows, deferred }
   })
   const indexing = deferred ? buildIndexes(database, table) : Promise.resolve()
   return { table, rows, indexing }

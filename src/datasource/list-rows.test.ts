@@ -132,6 +132,18 @@ describe('listRows', () => {
     },
   )
 
+  it('reads the first page when no page is given, or by its number alone', async () => {
+    const first = await listRows(database.db, table, { search: '', order: null, perPage: PER_PAGE })
+    expect([first.page, ids(first)]).toEqual([1, [1, 2, 3, 4, 5, 6, 7]])
+    const third = await listRows(database.db, table, {
+      search: '',
+      order: null,
+      page: 3,
+      perPage: PER_PAGE,
+    })
+    expect([third.page, ids(third)]).toEqual([3, [15, 16, 17, 18, 19, 20, 21]])
+  })
+
   it('clamps a page past the end to the last page', async () => {
     const page = await list(null, { kind: 'page', page: 999 })
     expect(page.page).toBe(9)

@@ -123,4 +123,17 @@ describe('importing a file', () => {
     })
     await expect(attempt).rejects.toThrow('expected 2 columns but found 1')
   })
+
+  it('reports its progress every 10,000 rows', async () => {
+    const rows = Array.from({ length: 20_005 }, (_, i) => `${i}\n`).join('')
+    const progress: number[] = []
+    const { rows: count } = await importCsvFileAsTable(database, file('many.csv', `n\n${rows}`), {
+      ownerId,
+      name: 'Many rows',
+      columns: [{ name: 'n', type: 'integer' }],
+      onProgress: (n) => progress.push(n),
+    })
+    expect(count).toBe(20_005)
+    expect(progress).toEqual([10_000, 20_000])
+  })
 })

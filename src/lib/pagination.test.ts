@@ -37,6 +37,9 @@ describe('pageWindow', () => {
   })
   it('fills a one-page gap with the page itself', () => {
     expect(pageWindow(5, 133)).toEqual([1, 2, 3, 4, 5, 6, 7, null, 132, 133])
+    // Page 3 alone lies between the edge and the window: it is shown, not "…".
+    expect(pageWindow(6, 133)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, null, 132, 133])
+    expect(pageWindow(128, 133)).toEqual([1, 2, null, 126, 127, 128, 129, 130, 131, 132, 133])
   })
   it('handles the first and last pages', () => {
     expect(pageWindow(1, 133)).toEqual([1, 2, 3, null, 132, 133])

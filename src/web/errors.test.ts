@@ -75,4 +75,17 @@ describe('initSentry', () => {
   it('stays off without SENTRY_DSN', () => {
     expect(initSentry(readConfig({}))).toBe(false)
   })
+
+  it('uses Sentry’s own transport when none is given, tagging the release', () => {
+    const config = readConfig({
+      NODE_ENV: 'test',
+      SENTRY_DSN: 'https://public@sentry.example.com/2',
+      SOURCE_VERSION: 'abc123',
+    })
+    expect(initSentry(config)).toBe(true)
+    const options = Sentry.getClient()?.getOptions()
+    expect(options?.dsn).toBe('https://public@sentry.example.com/2')
+    expect(options?.release).toBe('abc123')
+    expect(options?.transport).toBeTypeOf('function')
+  })
 })

@@ -190,6 +190,14 @@ describe('absolute URLs in JSON', () => {
     )
   })
 
+  it('keep the scheme the app saw when a trusted proxy forwards an unknown one', async () => {
+    const res = await appWith({ TRUST_PROXY: 'true' }).request(
+      `http://localhost${TABLE}?format=json`,
+      { headers: { 'x-forwarded-proto': 'gopher', 'x-forwarded-host': 'tables.example.org' } },
+    )
+    expect((await res.json()).table.url).toBe(`http://tables.example.org${TABLE}`)
+  })
+
   it('ignore forwarded headers when the proxy is not trusted', async () => {
     const res = await t.app.request(`http://localhost${TABLE}?format=json`, {
       headers: forwarded,

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MOCK_CLIENT_ID, MOCK_CLIENT_SECRET } from '../../auth/mock-github.js'
 import { createTestApp, type TestApp } from '../../test/app.js'
 import { Browser } from '../../test/browser.js'
 
@@ -195,5 +196,111 @@ describe('the mock GitHub', () => {
     const res = await fetch(`${base}/mock-github/avatars/alice.svg`)
     expect(res.headers.get('content-type')).toBe('image/svg+xml')
     expect(await res.text()).toContain('>A</text>')
+  })
+})
+
+describe('where a sign-in leads', () => {
+  // The page's own form (the header has a sign-in form too).
+  const hiddenNext = (html: string) =>
+    /<section[\s\S]*name="next" value="([^"]*)"/.exec(html)?.[1] ?? null
+
+  it.each([
+    ['/demo?page=2', '/demo?page=2'],
+    ['//evil.example/x', '/'],
+    ['/\\evil.example', '/'],
+    ['https://evil.example', '/'],
+  ])('offers a signed-out visitor to sign in and come back to %j → %j', async (next, kept) => {
+    const { res, html } = await new Browser(base).get(
+      `/auth/login?${new URLSearchParams({ next })}`,
+    )
+    expect(res.status).toBe(200)
+    expect(html).toContain('Sign in with GitHub')
+    expect(hiddenNext(html)?.replaceAll('&amp;', '&')).toBe(kept)
+  })
+
+  it('sends a visitor who is already signed in straight on, but never off the site', async () => {
+    const browser = new Browser(base)
+    await signIn(browser, { login: 'erin' })
+    const onwards = await browser.request('/auth/login?next=/demo')
+    expect(onwards.status).toBe(302)
+    expect(onwards.headers.get('location')).toBe('/demo')
+    const away = await browser.request('/auth/login?next=//evil.example')
+    expect(away.headers.get('location')).toBe('/')
+  })
+
+  it.each(['//evil.example', '/\\evil.example', 'https://evil.example'])(
+    'lands on the profile, not at %j',
+    async (next) => {
+      const res = await signIn(new Browser(base), { login: 'frank' }, next)
+      expect(res.headers.get('location')).toBe('/frank')
+    },
+  )
+
+  it('lands on the profile when the sign-in form sent no next page', async () => {
+    const browser = new Browser(base)
+    await browser.get('/')
+    const login = await browser.request('/auth/login', {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: browser.csrfToken }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+    })
+    const params = new URL(login.headers.get('location') ?? '').searchParams
+    await browser.get(`/mock-github/login/oauth/authorize?${params}`)
+    const callback = await authorize(browser, params, { login: 'grace' })
+    const res = await browser.request(callback.pathname + callback.search)
+    expect(res.headers.get('location')).toBe('/grace')
+  })
+})
+
+describe('the mock GitHub refuses', () => {
+  const token = (fields: Record<string, string>) =>
+    fetch(`${base}/mock-github/login/oauth/access_token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${MOCK_CLIENT_ID}:${MOCK_CLIENT_SECRET}`).toString('base64')}`,
+        accept: 'application/json',
+      },
+      body: new URLSearchParams(fields),
+    }).then((res) => res.json())
+
+  it('an authorize answer without its redirect_uri', async () => {
+    const browser = new Browser(base)
+    await browser.get('/')
+    const res = await browser.post('/mock-github/login/oauth/authorize', { login: 'heidi' })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toBe('redirect_uri is missing.')
+  })
+
+  it('to swap a code for a token at another redirect_uri, or without a code', async () => {
+    const browser = new Browser(base)
+    const callback = await authorize(browser, await startSignIn(browser), { login: 'ivan' })
+    const code = callback.searchParams.get('code') ?? ''
+    expect(await token({ code, redirect_uri: 'http://elsewhere.example/cb' })).toMatchObject({
+      error: 'redirect_uri_mismatch',
+    })
+    expect(await token({})).toMatchObject({ error: 'bad_verification_code' })
+    expect(await token({ code })).toMatchObject({ token_type: 'bearer' })
+  })
+
+  it('an authorize answer without a login, showing the form again', async () => {
+    const browser = new Browser(base)
+    const params = await startSignIn(browser)
+    const res = await browser.post('/mock-github/login/oauth/authorize', {
+      redirect_uri: params.get('redirect_uri') ?? '',
+    })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('A GitHub login is 1–39 letters')
+  })
+
+  it('nothing when the authorize page is opened without a state or scope', async () => {
+    const query = new URLSearchParams({ client_id: MOCK_CLIENT_ID, redirect_uri: `${base}/cb` })
+    const { res, html } = await new Browser(base).get(`/mock-github/login/oauth/authorize?${query}`)
+    expect(res.status).toBe(200)
+    expect(html).toContain('name="state" value=""')
+  })
+
+  it('a user request without a token', async () => {
+    const res = await fetch(`${base}/mock-github/api/user`)
+    expect(res.status).toBe(401)
   })
 })

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { CsvRecord } from '../../csv/index.js'
 import { importNewTable } from '../../datasource/import.js'
 import type { TableInfo } from '../../datasource/types.js'
@@ -116,5 +116,33 @@ describe('exporting a table', () => {
 
   it.each(['export.xml', 'export.CSV', 'export'])('answers 404 for %s', async (name) => {
     expect((await get(`${TABLE}/${name}`)).status).toBe(404)
+  })
+})
+
+describe('a download stopped midway', () => {
+  it('closes its read of the table, so the table can be locked at once', async () => {
+    const { user } = await signedInBrowser(t, 'bulk')
+    async function* records(): AsyncGenerator<CsvRecord> {
+      for (let i = 1; i <= 12_000; i++) yield { line: i + 1, fields: [String(i)] }
+    }
+    const columns = [{ name: 'N', type: 'integer' as const }]
+    const { table } = await importNewTable(
+      t.database,
+      { ownerId: user.id, name: 'Many', columns },
+      records(),
+    )
+    const res = await get('/bulk/tables/many/export.csv')
+    const reader = res.body?.getReader()
+    expect(new TextDecoder().decode((await reader?.read())?.value)).toBe('N\n')
+    await reader?.cancel()
+    const lock = () =>
+      t.database.db
+        .transaction()
+        .execute((trx) =>
+          sql`lock table ${sql.id('userdata', `t${table.id}`)} in access exclusive mode nowait`.execute(
+            trx,
+          ),
+        )
+    await vi.waitFor(lock, { timeout: 5000, interval: 50 })
   })
 })

@@ -176,7 +176,7 @@ importRoutes.post('/:username/tables/import/:upload', async (c) => {
   if (Object.keys(errors).length)
     return renderReview(c, viewer, upload, inspection, form, errors, 400)
   try {
-    const { table, rows, indexing } = await importCsvFileAsTable(c.get('database'), upload.path, {
+    const { table } = await importCsvFileAsTable(c.get('database'), upload.path, {
       ownerId: viewer.id,
       name: name.ok ? name.value : '',
       isPublic: fields.visibility !== 'private',
@@ -186,8 +186,6 @@ importRoutes.post('/:username/tables/import/:upload', async (c) => {
       })),
       delimiter: inspection.delimiter,
     })
-    // A small table's indexes take moments: wait, so its first sort is already fast.
-    if (rows < 100_000) await indexing
     await deleteUpload(upload)
     return c.redirect(tableUrl(viewer.username, table.slug), 303)
   } catch (error) {
