@@ -1,9 +1,10 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CsvRecord } from '../csv/index.js'
 import type { Database } from '../db/database.js'
 import { createTestDatabase } from '../test/database.js'
 import { getTableById, listTables } from './catalog.js'
-import { appendRecords, ImportError, importNewTable } from './import.js'
+import { appendRecords, DEFERRED_INDEX_ROWS, ImportError, importNewTable } from './import.js'
 import { getRow } from './rows.js'
 import { createTable } from './tables.js'
 import type { TableInfo } from './types.js'
@@ -115,5 +116,28 @@ describe('importing a new table', () => {
     await expect(load).rejects.toThrow('line 3, column “Count”: Must be a whole number')
     const names = (await listTables(database.db, { ownerId, viewerId: ownerId })).map((t) => t.name)
     expect(names).not.toContain('Never made')
+  })
+})
+
+describe.runIf(process.env.TEST_DATABASE_URL)('a big import on Postgres', () => {
+  it('commits the rows at once and builds the indexes afterwards', async () => {
+    async function* birds(): AsyncGenerator<CsvRecord> {
+      for (let i = 1; i <= DEFERRED_INDEX_ROWS; i++) yield { line: i + 1, fields: [`bird ${i}`] }
+    }
+    const columns = [{ name: 'Bird', type: 'text' as const }]
+    const load = await importNewTable(database, { ownerId, name: 'Big', columns }, birds())
+    expect(load.rows).toBe(DEFERRED_INDEX_ROWS)
+    expect(await rowCount(load.table)).toBe(DEFERRED_INDEX_ROWS)
+    await load.indexing
+    const { rows } = await sql<{ name: string; valid: boolean }>`
+      select c.relname as name, i.indisvalid as valid from pg_index i
+      join pg_class c on c.oid = i.indexrelid
+      where i.indrelid = ${`userdata.t${load.table.id}`}::regclass order by 1`.execute(database.db)
+    const column = load.table.columns[0]?.id
+    expect(rows).toEqual([
+      { name: `t${load.table.id}_c${column}_sort`, valid: true },
+      { name: `t${load.table.id}_c${column}_trgm`, valid: true },
+      { name: `t${load.table.id}_pkey`, valid: true },
+    ])
   })
 })

@@ -4,6 +4,7 @@ import { createTestDatabase } from '../test/database.js'
 import { importNewTable } from './import.js'
 import { decodeCursor, encodeCursor, type RowOrder } from './keyset.js'
 import { listRows, type PageAt, type RowPage } from './list-rows.js'
+import { countRows } from './rows.js'
 import type { TableInfo } from './types.js'
 
 let database: Database
@@ -180,6 +181,15 @@ describe('listRows', () => {
     expect(estimated.estimated).toBe(true)
     expect(estimated.total).toBeGreaterThan(5)
     expect(estimated.total).toBeLessThanOrEqual(COUNT)
+  })
+
+  it('estimates from the planner alone when the catalog holds no row count', async () => {
+    const uncounted = { ...table, rowCount: 0 }
+    const exact = await countRows(database.db, uncounted, '')
+    expect(exact).toEqual({ total: 0, estimated: false })
+    const estimated = await countRows(database.db, uncounted, 'w', 5)
+    expect(estimated.estimated).toBe(true)
+    expect(estimated.total).toBeGreaterThan(5)
   })
 
   it('shows the last page honestly when an estimate overshoots', async () => {

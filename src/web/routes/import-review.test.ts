@@ -1,6 +1,3 @@
-import { mkdir, utimes, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findTable, getTableById } from '../../datasource/catalog.js'
@@ -96,29 +93,6 @@ describe('the review of a new table', () => {
     expect(inputValue(html, 'name')).toBe('Imported table')
   })
 
-  it('takes a file part sent without a file name', async () => {
-    await alice.get('/alice/tables/import')
-    const body = [
-      '--b0undary',
-      'Content-Disposition: form-data; name="file"',
-      'Content-Type: application/octet-stream',
-      '',
-      'bird\nWren\n',
-      '--b0undary--',
-      '',
-    ].join('\r\n')
-    const res = await alice.request(withToken('/alice/tables/import'), {
-      method: 'POST',
-      body,
-      headers: { ...ORIGIN, 'content-type': 'multipart/form-data; boundary=b0undary' },
-    })
-    expect(res.status).toBe(303)
-    const { html } = await alice.get(res.headers.get('location') ?? '')
-    expect(html).toContain('1 row')
-    expect(inputValue(html, 'name')).toBe('Imported table')
-    expect(inputValue(html, 'name0')).toBe('bird')
-  })
-
   it('lists ten lines with the wrong number of values, and counts them all', async () => {
     const ragged = Array.from({ length: 12 }, (_, i) => `${i},x,extra`).join('\n')
     const { html } = await review('ragged.csv', `a,b\n1,2\n${ragged}\n`)
@@ -132,79 +106,6 @@ describe('the review of a new table', () => {
     const { res, html } = await review('blank.csv', '\n\n')
     expect(res.status).toBe(400)
     expect(html).toContain('This file cannot be imported: the file is empty')
-  })
-})
-
-describe('uploading a file', () => {
-  it.each([
-    ['a form that is not multipart', () => new URLSearchParams({ note: 'no file' })],
-    [
-      'a form with no file in it',
-      () => {
-        const form = new FormData()
-        form.append('note', 'no file')
-        return form
-      },
-    ],
-    ['a body with no content type', () => new TextEncoder().encode('a\n1\n')],
-    [
-      'a file sent under another name',
-      () => {
-        const form = new FormData()
-        form.append('attachment', csvFile('a\n1\n'), 'a.csv')
-        return form
-      },
-    ],
-  ])('asks for a file after %s', async (_case, body) => {
-    await alice.get('/alice/tables/import')
-    const res = await alice.request(withToken('/alice/tables/import'), {
-      method: 'POST',
-      body: body(),
-      headers: ORIGIN,
-    })
-    expect(res.status).toBe(400)
-    expect(alert(await res.text())).toBe('Choose a CSV file to upload.')
-  })
-
-  it('takes the first file, ignoring a second one and other fields', async () => {
-    const form = new FormData()
-    form.append('note', 'hello')
-    form.append('file', csvFile('bird\nWren\nRobin\n'), 'birds.csv')
-    form.append('file', csvFile('fish\nCod\n'), 'fish.csv')
-    const res = await send('/alice/tables/import', form)
-    expect(res.status).toBe(303)
-    const { html } = await alice.get(res.headers.get('location') ?? '')
-    expect(html).toContain('<strong>birds.csv</strong> · 2 rows')
-    expect(inputValue(html, 'name0')).toBe('bird')
-  })
-
-  it('refuses an upload into another user’s account', async () => {
-    await alice.get('/alice/tables/import')
-    const form = new FormData()
-    form.append('file', csvFile('a\n1\n'), 'a.csv')
-    const res = await alice.request(`/bob/tables/import?_csrf=${alice.csrfToken}`, {
-      method: 'POST',
-      body: form,
-      headers: ORIGIN,
-    })
-    expect(res.status).toBe(403)
-    expect(await res.text()).toContain('You can only import into tables of your own.')
-  })
-
-  it('forgets an upload left for over an hour once the next file arrives', async () => {
-    const id = `${aliceId}-LeftOverUpload00`
-    const path = join(tmpdir(), 'hostedapi-uploads', `${id}.csv`)
-    await mkdir(join(tmpdir(), 'hostedapi-uploads'), { recursive: true })
-    await writeFile(path, 'a\n1\n')
-    await writeFile(`${path}.json`, JSON.stringify({ filename: 'old.csv', fields: {} }))
-    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000)
-    await utimes(path, twoHoursAgo, twoHoursAgo)
-    await utimes(`${path}.json`, twoHoursAgo, twoHoursAgo)
-    expect((await alice.get(`/alice/tables/import/${id}`)).html).toContain('old.csv')
-    await review('new.csv', 'a\n2\n')
-    const { res, html } = await alice.get(`/alice/tables/import/${id}`)
-    expect(res.status).toBe(404)
-    expect(html).toContain('This upload has expired. Please upload the file again.')
   })
 })
 
