@@ -15,7 +15,6 @@ beforeAll(async () => {
     browser: alice,
     user: { id: aliceId },
   } = await signedInBrowser(t, 'alice'))
-  await signedInBrowser(t, 'bob')
 })
 afterAll(() => t.database.close())
 
