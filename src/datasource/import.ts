@@ -59,17 +59,29 @@ async function* copyChunks(
 }
 
 // Database errors that a bad file can cause, turned into a message for the person importing.
-function explainCopyError(error: unknown): never {
+function explainCopyError(error: unknown, table: TableInfo): never {
   const pgError = error as { code?: string; detail?: string; message?: string }
+  // Postgres names physical columns (c7) and tables (t2); the person importing knows names.
+  const readable = (text: string) =>
+    text
+      .replace(/ of relation "t\d+"/g, '')
+      .replace(
+        /\bc(\d+)\b/g,
+        (_, id) => table.columns.find((c) => c.id === Number(id))?.name ?? 'a column',
+      )
   if (pgError.code === '23505') {
     throw new ImportError(
       null,
       null,
-      `a value is already used by another row (${pgError.detail ?? ''})`,
+      `a value is already used by another row (${readable(pgError.detail ?? '')})`,
     )
   }
   if (pgError.code?.startsWith('22') || pgError.code?.startsWith('23')) {
-    throw new ImportError(null, null, pgError.message ?? 'a value was refused by the database')
+    throw new ImportError(
+      null,
+      null,
+      readable(pgError.message ?? 'a value was refused by the database'),
+    )
   }
   throw error
 }
@@ -90,7 +102,7 @@ export async function copyRecords(
     count = await database.copyIn(trx, copySql, copyChunks(records, targets))
   } catch (error) {
     if (error instanceof ImportError) throw error
-    explainCopyError(error)
+    explainCopyError(error, table)
   }
   await touchTable(trx, table.id, count)
   return count

@@ -57,6 +57,8 @@ export async function saveUpload(request: Request, userId: number): Promise<Uplo
       tooLarge = true
     })
     fileDone = pipeline(stream, createWriteStream(path))
+    // Awaited below; until then a cut-off upload must not be an unhandled rejection.
+    fileDone.catch(() => {})
   })
   try {
     await pipeline(Readable.fromWeb(request.body as WebReadableStream), busboy)
