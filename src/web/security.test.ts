@@ -88,6 +88,17 @@ describe('cross-site request forgery', () => {
     expect(html).toContain('Your profile')
   })
 
+  it('refuses a form with no _csrf field at all', async () => {
+    const { browser } = await signedInBrowser(t, 'csrf-missing')
+    const res = await browser.request('/auth/logout', {
+      method: 'POST',
+      body: new URLSearchParams({ next: '/' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+    })
+    expect(res.status).toBe(403)
+    expect(await sessionExists(browser.cookies.get('session') ?? '')).toBe(true)
+  })
+
   it('refuses a token taken from another browser’s page', async () => {
     const attacker = anonymousBrowser(t)
     await attacker.get('/')

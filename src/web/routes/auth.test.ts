@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MOCK_CLIENT_ID, MOCK_CLIENT_SECRET } from '../../auth/mock-github.js'
+import { sign } from '../../auth/signed.js'
 import { createTestApp, type TestApp } from '../../test/app.js'
 import { Browser } from '../../test/browser.js'
 
@@ -279,6 +280,10 @@ describe('the mock GitHub refuses', () => {
       error: 'redirect_uri_mismatch',
     })
     expect(await token({})).toMatchObject({ error: 'bad_verification_code' })
+    // A code the mock signed but without an expiry counts as expired.
+    const grant = { kind: 'code', id: 1, login: 'ivan', name: null, redirectUri: `${base}/cb` }
+    const timeless = sign(`mock-github:${t.config.secretKey}`, grant)
+    expect(await token({ code: timeless })).toMatchObject({ error: 'bad_verification_code' })
     expect(await token({ code })).toMatchObject({ token_type: 'bearer' })
   })
 

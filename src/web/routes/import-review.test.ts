@@ -87,6 +87,21 @@ describe('the review of a new table', () => {
     expect(res.headers.get('location')).toBe('/alice/tables/not-taken')
   })
 
+  it('answers 500 when the table’s storage cannot be created, keeping the upload to retry', async () => {
+    const { rows } = await sql<{ last_value: number; is_called: boolean }>`
+      select last_value, is_called from tables_id_seq`.execute(t.database.db)
+    const next = Number(rows[0]?.last_value) + (rows[0]?.is_called ? 1 : 0)
+    const stray = sql.id('userdata', `t${next}`)
+    await sql`create table ${stray} (id integer)`.execute(t.database.db)
+    const { url } = await review('codes.csv', 'code,label\nA,Alpha\n')
+    const res = await alice.post(url, { ...CODES, name: 'Blocked' })
+    expect(res.status).toBe(500)
+    expect((await lookup('blocked')).found).toBe('none')
+    await sql`drop table ${stray}`.execute(t.database.db)
+    const again = await alice.post(url, { ...CODES, name: 'Blocked' })
+    expect(again.headers.get('location')).toBe('/alice/tables/blocked')
+  })
+
   it('suggests “Imported table” when the file name gives no name', async () => {
     const { html } = await review('__.csv', 'a\n1\n')
     expect(inputValue(html, 'name')).toBe('Imported table')

@@ -194,3 +194,26 @@ describe('a table whose data has gone missing', () => {
     expect(columns.map((column) => [column.name, column.type])).toEqual([['Bird', 'text']])
   })
 })
+
+// Storage for the next table already taken (left behind by hand, say): the table's creation fails.
+async function blockNextTable(): Promise<() => Promise<unknown>> {
+  const { rows } = await sql<{ last_value: number; is_called: boolean }>`
+    select last_value, is_called from tables_id_seq`.execute(t.database.db)
+  const [seq] = rows
+  const next = Number(seq?.last_value) + (seq?.is_called ? 1 : 0)
+  const stray = sql.id('userdata', `t${next}`)
+  await sql`create table ${stray} (id integer)`.execute(t.database.db)
+  return () => sql`drop table ${stray}`.execute(t.database.db)
+}
+
+describe('a table whose storage cannot be created', () => {
+  it('answers 500 and leaves nothing in the catalog; trying again works', async () => {
+    const unblock = await blockNextTable()
+    const res = await post('/alice/tables/new', { name: 'Clash' })
+    expect(res.status).toBe(500)
+    expect((await findTable(t.database.db, 'alice', 'clash')).found).toBe('none')
+    await unblock()
+    const again = await post('/alice/tables/new', { name: 'Clash' })
+    expect(again.headers.get('location')).toBe('/alice/tables/clash/columns')
+  })
+})
