@@ -181,3 +181,34 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
   }
   return numbered(at.kind === 'last' ? pages : at.page)
 }
+
+export interface CursorQuery {
+  search: string
+  order: RowOrder | null
+  after: Cursor | null
+  limit: number
+}
+
+// Rows after a cursor (or from the start) with the cursor of the next batch: the API's paging,
+// with no page numbers and no falling back to the last page.
+export async function listRowsAfter(
+  db: Db,
+  table: TableInfo,
+  query: CursorQuery,
+): Promise<{ rows: Row[]; total: number; estimated: boolean; next: string | null }> {
+  const { total, estimated } = await countRows(db, table, query.search)
+  const rows = await scan(db, table, query.order, {
+    where: searchCondition(table, query.search),
+    backwards: false,
+    from: query.after,
+    skip: 0,
+    limit: query.limit + 1,
+  })
+  const page = rows.slice(0, query.limit)
+  return {
+    rows: page.map((raw) => toRow(table, raw)),
+    total,
+    estimated,
+    next: rows.length > query.limit ? cursorOf(page.at(-1)) : null,
+  }
+}

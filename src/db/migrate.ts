@@ -22,7 +22,12 @@ class DirectoryMigrationProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: new DirectoryMigrationProvider() })
+  // Migrations made on parallel branches may land in any order; each stands on its own.
+  const migrator = new Migrator({
+    db,
+    provider: new DirectoryMigrationProvider(),
+    allowUnorderedMigrations: true,
+  })
   const result = await migrator.migrateToLatest()
   if (result.error) throw result.error
   return result

@@ -56,7 +56,21 @@ export interface ColumnsTable {
   created_at: Timestamp
 }
 
+export interface ApiTokensTable {
+  id: Generated<number>
+  user_id: number
+  name: string
+  lookup: string
+  token_hash: string
+  scopes: string[]
+  table_ids: number[] | null
+  created_at: Timestamp
+  expires_at: Timestamp | null
+  last_used_at: Timestamp | null
+}
+
 export interface Catalog {
+  api_tokens: ApiTokensTable
   users: UsersTable
   sessions: SessionsTable
   tables: TablesTable

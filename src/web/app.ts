@@ -2,6 +2,8 @@
 import { relative } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
+import { createApi } from '../api/app.js'
+import { ANONYMOUS } from '../application/actor.js'
 import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
@@ -9,6 +11,7 @@ import { APP_ROOT } from '../paths.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
 import { Redirect } from './load-table.js'
+import { bearerTokenMiddleware } from './middleware/bearer-token.js'
 import { csrfMiddleware } from './middleware/csrf.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
@@ -22,6 +25,7 @@ import { rowEditRoutes } from './routes/row-edit.js'
 import { settingsRoutes } from './routes/settings.js'
 import { tableAdminRoutes } from './routes/table-admin.js'
 import { tableRoutes } from './routes/tables.js'
+import { tokenRoutes } from './routes/tokens.js'
 
 export interface AppDeps {
   config: Config
@@ -30,6 +34,8 @@ export interface AppDeps {
 
 // The mock's token endpoint is called server-to-server by the OAuth client, without cookies.
 const CSRF_EXEMPT = new Set(['/mock-github/login/oauth/access_token'])
+// The API takes no cookie-authenticated writes (a session there may only read), so it needs no CSRF.
+const isCsrfExempt = (path: string) => CSRF_EXEMPT.has(path) || path.startsWith('/api/')
 
 export function createApp({ config, database }: AppDeps) {
   const app = new Hono<AppEnv>()
@@ -41,6 +47,7 @@ export function createApp({ config, database }: AppDeps) {
     c.set('renderer', renderer)
     c.set('trustProxy', config.trustProxy)
     c.set('viewer', null)
+    c.set('actor', ANONYMOUS)
     c.set('sessionId', null)
     c.set('sessionKey', null)
     c.set('csrfToken', '')
@@ -57,10 +64,13 @@ export function createApp({ config, database }: AppDeps) {
     }),
   )
   app.use(sessionMiddleware())
-  app.use(csrfMiddleware({ exempt: (path) => CSRF_EXEMPT.has(path) }))
+  app.use(bearerTokenMiddleware())
+  app.use(csrfMiddleware({ exempt: isCsrfExempt }))
 
   if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))
+  app.route('/api/v1', createApi())
   app.route('/auth', authRoutes)
+  app.route('/settings/tokens', tokenRoutes)
   app.route('/settings', settingsRoutes)
   // Fixed paths (…/tables/new, …/tables/import) before the table and row patterns they resemble.
   app.route('/', tableAdminRoutes)

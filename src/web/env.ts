@@ -1,4 +1,5 @@
 // The types of what middleware puts on each request's context.
+import type { Actor } from '../application/actor.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import type { Renderer } from './render.js'
@@ -17,6 +18,8 @@ export interface AppEnv {
     renderer: Renderer
     trustProxy: boolean
     viewer: Viewer | null
+    // Who is asking, for the application layer: a session, an API token, or nobody.
+    actor: Actor
     csrfToken: string
     sessionId: string | null
     sessionKey: string | null

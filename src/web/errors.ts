@@ -2,6 +2,8 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { apiError } from '../api/problem.js'
+import { API_BASE } from '../lib/paths.js'
 import { reportError } from '../sentry.js'
 import type { AppEnv } from './env.js'
 import { renderPage, wantsJson } from './render.js'
@@ -33,7 +35,13 @@ export const notFound: NotFoundHandler<AppEnv> = (c) =>
     'There is nothing at this address. Check the link, or start from the home page.',
   )
 
+const report = (error: unknown) => {
+  reportError(error)
+  console.error(error)
+}
+
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  if (c.req.path.startsWith(`${API_BASE}/`)) return apiError(c, error, report)
   if (error instanceof HTTPException && error.status < 500) {
     return errorResponse(
       c,
@@ -41,8 +49,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
       error.message || TITLES[error.status] || 'Error',
     )
   }
-  reportError(error)
-  console.error(error)
+  report(error)
   const debug = c.get('config')?.debug ?? false
   return errorResponse(
     c,

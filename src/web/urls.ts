@@ -1,24 +1,7 @@
-// Building the app's URLs from slugs, and absolute URLs that respect a trusted proxy.
+// Absolute URLs that respect a trusted proxy (the paths themselves are built in lib/paths.ts).
 import type { Context } from 'hono'
 
-type Params = Record<string, string | number | null | undefined>
-
-export function withQuery(path: string, params: Params = {}): string {
-  const query = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== null && value !== undefined && value !== '') query.set(key, String(value))
-  }
-  const text = query.toString()
-  return text ? `${path}?${text}` : path
-}
-
-const segment = encodeURIComponent
-
-export const userUrl = (username: string) => `/${segment(username)}`
-export const tableUrl = (username: string, table: string, params?: Params) =>
-  withQuery(`/${segment(username)}/tables/${segment(table)}`, params)
-export const rowUrl = (username: string, table: string, rowId: number) =>
-  `${tableUrl(username, table)}/${rowId}`
+export { rowUrl, tableUrl, userUrl, withQuery } from '../lib/paths.js'
 
 // Behind Heroku's router the app sees http; X-Forwarded-* say what the browser used.
 export function origin(c: Context): string {

@@ -1,5 +1,6 @@
 // Reads the session cookie on every request and puts the signed-in user (or null) on the context.
 import { createMiddleware } from 'hono/factory'
+import { sessionActor } from '../../application/actor.js'
 import { SESSION_DAYS, validateSessionToken } from '../../auth/sessions.js'
 import { clearCookie, readCookie, writeCookie } from '../cookies.js'
 import type { AppEnv } from '../env.js'
@@ -13,12 +14,14 @@ export const sessionMiddleware = () =>
       const result = await validateSessionToken(c.get('database').db, token)
       if (result) {
         const { user, session } = result
-        c.set('viewer', {
+        const viewer = {
           id: user.id,
           username: user.username,
           name: user.name,
           avatarUrl: user.avatar_url,
-        })
+        }
+        c.set('viewer', viewer)
+        c.set('actor', sessionActor(viewer))
         c.set('sessionId', session.id)
         c.set('sessionKey', session.key)
         // Sliding expiry: the cookie lives as long as the session it names.

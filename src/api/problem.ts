@@ -1,0 +1,86 @@
+// Errors as RFC 9457 problem details (application/problem+json), for every API answer that is not a success.
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { AppError, MovedError, type RefusalKind } from '../application/errors.js'
+import { asAppError } from '../application/refusals.js'
+import { fieldPointers, problemRepresentation } from '../application/representations.js'
+
+const STATUS: Record<RefusalKind, ContentfulStatusCode> = {
+  not_found: 404,
+  unauthorized: 401,
+  forbidden: 403,
+  invalid: 400,
+  conflict: 409,
+  precondition_failed: 412,
+  too_large: 413,
+  unsupported_media_type: 415,
+}
+
+export const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  411: 'Length Required',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+}
+
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  detail: string,
+  extras: Record<string, unknown> = {},
+) {
+  const body = problemRepresentation({
+    status,
+    title: TITLES[status] ?? 'Error',
+    detail,
+    ...extras,
+  })
+  if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="HostedAPI"')
+  return c.body(JSON.stringify(body), status, {
+    'Content-Type': 'application/problem+json; charset=utf-8',
+  })
+}
+
+// An application refusal (or a data-layer one) as a problem; null for anything unexpected.
+export function refusalProblem(c: Context, error: unknown) {
+  const refusal = asAppError(error)
+  if (refusal instanceof AppError) {
+    const extras: Record<string, unknown> = { ...refusal.details }
+    if (Object.keys(refusal.errors).length) extras.errors = fieldPointers(refusal.errors)
+    return problem(c, STATUS[refusal.kind], refusal.message, extras)
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    return problem(c, error.status as ContentfulStatusCode, error.message || 'Refused')
+  }
+  return null
+}
+
+// The same address with the table's slug replaced: where a renamed table's old API address points.
+function movedLocation(c: Context, slug: string): string {
+  const url = new URL(c.req.url)
+  const segments = url.pathname.split('/')
+  // /api/v1/{username}/tables/{table}/…
+  segments[5] = encodeURIComponent(slug)
+  return `${segments.join('/')}${url.search}`
+}
+
+// Every failure of an API request: refusals as problems, a renamed table as a 308, the rest a 500.
+export function apiError(c: Context, error: unknown, report: (error: unknown) => void) {
+  if (error instanceof MovedError) return c.redirect(movedLocation(c, error.slug), 308)
+  const refused = refusalProblem(c, error)
+  if (refused) return refused
+  report(error)
+  return problem(c, 500, 'Something went wrong on our side. It has been reported; try again soon.')
+}

@@ -1,0 +1,205 @@
+// The API's request and response schemas (valibot): they validate requests and generate the OpenAPI document.
+import * as v from 'valibot'
+import { SCOPES } from '../application/actor.js'
+import { COLUMN_TYPES } from '../datasource/column-types.js'
+
+// An object whose unknown fields are refused by name, with messages a caller can act on.
+const strict = <E extends v.ObjectEntries>(entries: E) =>
+  v.strictObject(entries, (issue) =>
+    issue.expected === 'never' ? 'Unknown field' : 'Must be a JSON object',
+  )
+
+// Text fields refuse NUL and lone surrogates, which Postgres text cannot hold.
+const text = (message: string) =>
+  v.pipe(
+    v.string(message),
+    v.check(
+      (value) => !value.includes('\0') && value.isWellFormed(),
+      'Must not contain NUL or invalid Unicode',
+    ),
+  )
+
+const name = (what: string) =>
+  v.pipe(
+    text(`${what} must be a string`),
+    v.trim(),
+    v.nonEmpty(`${what} must not be blank`),
+    v.maxLength(100, `${what} must be at most 100 characters`),
+  )
+const description = v.pipe(
+  text('A description must be a string'),
+  v.trim(),
+  v.maxLength(2000, 'A description must be at most 2,000 characters'),
+)
+const visibility = v.picklist(['public', 'private'], 'Must be "public" or "private"')
+const columnType = v.pipe(
+  v.picklist(COLUMN_TYPES, `Must be one of ${COLUMN_TYPES.join(', ')}`),
+  v.description('The column type; see the README for what each holds.'),
+)
+// A default is given as the column's values are: a string, number or boolean, or JSON for JSON columns.
+const defaultValue = v.pipe(
+  v.nullable(v.unknown()),
+  v.description('A value of the column’s type given to new rows that leave it out (null: none).'),
+)
+const choices = v.pipe(
+  v.nullable(v.pipe(v.array(text('Each choice must be a string')), v.maxLength(50))),
+  v.description('The allowed values of a choice column.'),
+)
+
+export const ColumnInputSchema = v.pipe(
+  strict({
+    name: name('A column name'),
+    type: columnType,
+    required: v.optional(v.boolean('Must be true or false'), false),
+    unique: v.optional(v.boolean('Must be true or false'), false),
+    default: v.optional(defaultValue, null),
+    choices: v.optional(choices, null),
+  }),
+  v.metadata({ ref: 'ColumnInput' }),
+)
+
+export const ColumnPatchSchema = v.pipe(
+  strict({
+    name: v.optional(name('A column name')),
+    type: v.optional(columnType),
+    required: v.optional(v.boolean('Must be true or false')),
+    unique: v.optional(v.boolean('Must be true or false')),
+    default: v.optional(defaultValue),
+    choices: v.optional(choices),
+  }),
+  v.metadata({ ref: 'ColumnPatch' }),
+)
+
+export const TableInputSchema = v.pipe(
+  strict({
+    name: name('A table name'),
+    description: v.optional(description, ''),
+    visibility: v.optional(visibility, 'public'),
+    columns: v.optional(
+      v.pipe(v.array(ColumnInputSchema), v.maxLength(200, 'A table can have at most 200 columns')),
+      [],
+    ),
+  }),
+  v.metadata({ ref: 'TableInput' }),
+)
+
+export const TablePatchSchema = v.pipe(
+  strict({
+    name: v.optional(name('A table name')),
+    description: v.optional(description),
+    visibility: v.optional(visibility),
+  }),
+  v.metadata({ ref: 'TablePatch' }),
+)
+
+export const MAX_LIMIT = 1000
+export const DEFAULT_LIMIT = 100
+
+export const RowsQuerySchema = v.object({
+  search: v.optional(
+    v.pipe(v.string(), v.description('Case-insensitive substring over the text columns.')),
+  ),
+  order: v.optional(
+    v.pipe(v.string(), v.description('A column slug, ascending; `-slug` descending.')),
+  ),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,4}$/, `Must be a whole number from 1 to ${MAX_LIMIT}`),
+      v.transform(Number),
+      v.minValue(1, `Must be a whole number from 1 to ${MAX_LIMIT}`),
+      v.maxValue(MAX_LIMIT, `Must be a whole number from 1 to ${MAX_LIMIT}`),
+    ),
+  ),
+  after: v.optional(
+    v.pipe(v.string(), v.description('The cursor from the previous page’s `next` link.')),
+  ),
+})
+
+const ColumnSchema = v.pipe(
+  v.object({
+    name: v.string(),
+    slug: v.string(),
+    type: v.picklist(COLUMN_TYPES),
+    position: v.number(),
+    required: v.boolean(),
+    unique: v.boolean(),
+    default: v.nullable(v.string()),
+    choices: v.nullable(v.array(v.string())),
+  }),
+  v.metadata({ ref: 'Column' }),
+)
+
+const tableFields = {
+  name: v.string(),
+  slug: v.string(),
+  owner: v.string(),
+  description: v.string(),
+  visibility,
+  row_count: v.number(),
+  created_at: v.pipe(v.string(), v.isoTimestamp()),
+  updated_at: v.pipe(v.string(), v.isoTimestamp()),
+  url: v.pipe(v.string(), v.url()),
+  api_url: v.pipe(v.string(), v.url()),
+}
+
+export const TableSchema = v.pipe(v.object(tableFields), v.metadata({ ref: 'Table' }))
+export const TableSchemaSchema = v.pipe(
+  v.object({ ...tableFields, columns: v.array(ColumnSchema) }),
+  v.metadata({ ref: 'TableWithColumns' }),
+)
+export const TableListSchema = v.object({ tables: v.array(TableSchema) })
+
+// Row values by column slug; the per-table document lists the table's own columns here.
+export const RowValuesSchema = v.pipe(
+  v.record(v.string(), v.unknown()),
+  v.metadata({ ref: 'RowValues' }),
+)
+
+export const RowSchema = v.pipe(
+  v.object({
+    id: v.number(),
+    version: v.number(),
+    url: v.pipe(v.string(), v.url()),
+    api_url: v.pipe(v.string(), v.url()),
+    values: RowValuesSchema,
+  }),
+  v.metadata({ ref: 'Row' }),
+)
+
+export const RowListSchema = v.object({
+  rows: v.array(RowSchema),
+  total: v.number(),
+  total_is_estimate: v.boolean(),
+  next: v.nullable(v.pipe(v.string(), v.url())),
+})
+
+export const RowsCreatedSchema = v.object({ rows: v.array(RowSchema) })
+export const CsvAppendedSchema = v.object({ imported: v.number() })
+
+export const UserSchema = v.object({
+  username: v.string(),
+  name: v.nullable(v.string()),
+  avatar_url: v.nullable(v.string()),
+  via: v.picklist(['session', 'token']),
+  scopes: v.array(v.picklist(SCOPES)),
+  token: v.nullable(
+    v.object({
+      id: v.number(),
+      name: v.string(),
+      expires_at: v.nullable(v.string()),
+      tables: v.nullable(v.array(v.string())),
+    }),
+  ),
+})
+
+export const ProblemSchema = v.pipe(
+  v.object({
+    type: v.string(),
+    title: v.string(),
+    status: v.number(),
+    detail: v.string(),
+    errors: v.optional(v.array(v.object({ pointer: v.string(), detail: v.string() }))),
+  }),
+  v.metadata({ ref: 'Problem' }),
+)

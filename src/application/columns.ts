@@ -1,0 +1,49 @@
+// A table's columns for an actor with the schema scope: add, change (rename, retype, constraints), move, drop.
+
+import type { ColumnChanges } from '../datasource/columns.js'
+import * as columns from '../datasource/columns.js'
+import type { ColumnInfo, ColumnSpec, TableInfo } from '../datasource/types.js'
+import type { Db } from '../db/database.js'
+import { requireAccess } from './access.js'
+import type { Actor } from './actor.js'
+import { NotFoundError } from './errors.js'
+import { refusing } from './refusals.js'
+
+export function findColumn(table: TableInfo, slug: string): ColumnInfo {
+  const column = table.columns.find((candidate) => candidate.slug === slug)
+  if (!column) throw new NotFoundError('This column')
+  return column
+}
+
+// Each returns the table as it is after the change.
+export async function addColumn(db: Db, actor: Actor, table: TableInfo, spec: ColumnSpec) {
+  requireAccess(actor, table, 'schema')
+  return refusing(() => columns.addColumn(db, table, spec))
+}
+
+export async function changeColumn(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  column: ColumnInfo,
+  changes: ColumnChanges,
+) {
+  requireAccess(actor, table, 'schema')
+  return refusing(() => columns.updateColumn(db, table, column.id, changes))
+}
+
+export async function moveColumn(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  column: ColumnInfo,
+  direction: 'up' | 'down',
+) {
+  requireAccess(actor, table, 'schema')
+  return refusing(() => columns.moveColumn(db, table, column.id, direction))
+}
+
+export async function dropColumn(db: Db, actor: Actor, table: TableInfo, column: ColumnInfo) {
+  requireAccess(actor, table, 'schema')
+  return refusing(() => columns.deleteColumn(db, table, column.id))
+}

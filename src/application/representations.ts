@@ -1,0 +1,109 @@
+// The JSON shapes of tables, columns, rows, pages of rows and errors: one definition for the pages'
+// JSON form, the API and the exports, so they cannot drift apart.
+import { toJsonValue } from '../datasource/column-types.js'
+import type { ColumnInfo, Row, TableInfo } from '../datasource/types.js'
+import { apiRowUrl, apiTableUrl, rowUrl, tableUrl } from '../lib/paths.js'
+
+// Turns a path into an absolute URL (the adapter knows the origin, behind a proxy or not).
+export type Absolute = (path: string) => string
+
+export function columnRepresentation(column: ColumnInfo) {
+  return {
+    name: column.name,
+    slug: column.slug,
+    type: column.type,
+    position: column.position,
+    required: column.required,
+    unique: column.unique,
+    default: column.defaultValue,
+    choices: column.choices,
+  }
+}
+
+export function tableRepresentation(table: TableInfo, absolute: Absolute) {
+  const owner = table.owner.username
+  return {
+    name: table.name,
+    slug: table.slug,
+    owner,
+    description: table.description,
+    visibility: table.isPublic ? ('public' as const) : ('private' as const),
+    row_count: table.rowCount,
+    created_at: table.createdAt.toISOString(),
+    updated_at: table.updatedAt.toISOString(),
+    url: absolute(tableUrl(owner, table.slug)),
+    api_url: absolute(apiTableUrl(owner, table.slug)),
+  }
+}
+
+// The schema: the table with its columns in order.
+export const schemaRepresentation = (table: TableInfo, absolute: Absolute) => ({
+  ...tableRepresentation(table, absolute),
+  columns: table.columns.map(columnRepresentation),
+})
+
+// A row's values by column slug, typed: numbers, booleans, JSON as JSON, text as strings.
+export function rowValues(table: TableInfo, row: Row): Record<string, unknown> {
+  const values: Record<string, unknown> = {}
+  table.columns.forEach((column, index) => {
+    values[column.slug] = toJsonValue(column.type, row.cells[index] ?? null)
+  })
+  return values
+}
+
+export function rowRepresentation(table: TableInfo, row: Row, absolute: Absolute) {
+  const owner = table.owner.username
+  return {
+    id: row.id,
+    version: row.version,
+    url: absolute(rowUrl(owner, table.slug, row.id)),
+    api_url: absolute(apiRowUrl(owner, table.slug, row.id)),
+    values: rowValues(table, row),
+  }
+}
+
+// One line of a JSON export: the row flattened, its id first.
+export const rowRecord = (table: TableInfo, row: Row) => ({ id: row.id, ...rowValues(table, row) })
+
+export interface RowList {
+  rows: Row[]
+  total: number
+  estimated: boolean
+  next: string | null
+}
+
+// A page of rows read by cursor (the API); `next` is the absolute URL of the following page.
+export function rowListRepresentation(table: TableInfo, list: RowList, absolute: Absolute) {
+  return {
+    rows: list.rows.map((row) => rowRepresentation(table, row, absolute)),
+    total: list.total,
+    total_is_estimate: list.estimated,
+    next: list.next,
+  }
+}
+
+export interface Problem {
+  status: number
+  title: string
+  detail: string
+  // Per-field messages: a JSON pointer into the request body (`#/votes`, `#/3/votes`) and the message.
+  errors?: { pointer: string; detail: string }[]
+  [extension: string]: unknown
+}
+
+// RFC 9457 problem details; `type` stays about:blank, so `title` is the status's own phrase.
+export function problemRepresentation(problem: Problem) {
+  return { type: 'about:blank', ...problem }
+}
+
+// Field errors keyed `slug` or `3.slug` become pointers `#/slug` and `#/3/slug`.
+export function fieldPointers(errors: Record<string, string>, prefix = '#') {
+  return Object.entries(errors).map(([field, detail]) => ({
+    pointer: `${prefix}/${field.split('.').join('/')}`,
+    detail,
+  }))
+}
+
+export type ColumnRepresentation = ReturnType<typeof columnRepresentation>
+export type TableRepresentation = ReturnType<typeof tableRepresentation>
+export type RowRepresentation = ReturnType<typeof rowRepresentation>

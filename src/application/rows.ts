@@ -1,0 +1,98 @@
+// A table's rows for an actor: pages by cursor, one row, and (with the write scope) changes.
+import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
+import { listRowsAfter as scanAfter } from '../datasource/list-rows.js'
+import * as writes from '../datasource/row-writes.js'
+import { getRow } from '../datasource/rows.js'
+import type { Row, TableInfo } from '../datasource/types.js'
+import type { Db } from '../db/database.js'
+import { parseOrder } from '../lib/ordering.js'
+import { normalizeSearch } from '../lib/search.js'
+import { requireAccess } from './access.js'
+import type { Actor } from './actor.js'
+import { InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
+
+export interface RowListQuery {
+  search?: string
+  order?: string
+  limit: number
+  after?: string
+}
+
+export interface RowListPage {
+  rows: Row[]
+  total: number
+  estimated: boolean
+  // The cursor of the following page, or null on the last.
+  next: string | null
+  search: string
+  order: string | null
+}
+
+// Unlike the pages (which ignore a bad order), the API says what was wrong.
+export function rowOrder(table: TableInfo, raw: string | undefined): RowOrder | null {
+  if (raw === undefined || raw === '') return null
+  const order = parseOrder(
+    raw,
+    table.columns.map((column) => column.slug),
+  )
+  if (!order) {
+    throw new InvalidError(`Cannot order by “${raw}”: no such column.`, {
+      errors: { order: 'Not a column slug (prefix it with - to sort descending)' },
+    })
+  }
+  const column = table.columns.find((candidate) => candidate.slug === order.slug) ?? null
+  return { column, descending: order.descending }
+}
+
+export async function listRowsByCursor(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  query: RowListQuery,
+): Promise<RowListPage> {
+  requireAccess(actor, table, 'read')
+  const order = rowOrder(table, query.order)
+  const search = normalizeSearch(query.search)
+  const cursor = query.after === undefined ? null : decodeCursor(query.after)
+  if (query.after !== undefined && !cursor) {
+    throw new InvalidError('The `after` cursor is not one this API gave.', {
+      errors: { after: 'Use the `next` link of the previous page' },
+    })
+  }
+  try {
+    const page = await scanAfter(db, table, { search, order, after: cursor, limit: query.limit })
+    return { ...page, search, order: query.order || null }
+  } catch (error) {
+    // A cursor whose sort value does not fit the column (made for another order, or edited).
+    if (!String((error as { code?: string }).code ?? '').startsWith('22')) throw error
+    throw new InvalidError('The `after` cursor does not fit this order.', {
+      errors: { after: 'Use the `next` link of the previous page, with the same order' },
+    })
+  }
+}
+
+export async function readRow(db: Db, actor: Actor, table: TableInfo, rowId: number): Promise<Row> {
+  requireAccess(actor, table, 'read')
+  const row = await getRow(db, table, rowId)
+  if (!row) throw new NotFoundError('This row')
+  return row
+}
+
+// `expectedVersion` null deletes whatever the row holds now; a stale one refuses (412).
+export async function removeRow(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  rowId: number,
+  expectedVersion: number | null,
+): Promise<void> {
+  requireAccess(actor, table, 'write')
+  const result = await writes.deleteRow(db, table, rowId, expectedVersion)
+  if (result === null) throw new NotFoundError('This row')
+  if (!result.ok) {
+    throw new PreconditionFailedError(
+      `Row ${rowId} changed since version ${expectedVersion}; it is now version ${result.current.version}.`,
+      result.current,
+    )
+  }
+}

@@ -1,0 +1,30 @@
+// An `Authorization: Bearer hapi_…` header makes the request's actor the token's user, with its scopes.
+import { createMiddleware } from 'hono/factory'
+import { problem } from '../../api/problem.js'
+import { tokenActor } from '../../application/actor.js'
+import { validateApiToken } from '../../auth/tokens.js'
+import type { AppEnv } from '../env.js'
+
+const REFUSALS = {
+  malformed: 'The Authorization header must be “Bearer” and an API token starting with hapi_.',
+  unknown: 'This API token is not valid: it was revoked, or mistyped.',
+  expired: 'This API token has expired. Make a new one in Settings → API tokens.',
+}
+
+export const bearerTokenMiddleware = () =>
+  createMiddleware<AppEnv>(async function bearerToken(c, next) {
+    const header = c.req.header('authorization')
+    if (header === undefined) return next()
+    const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1] ?? ''
+    const check = await validateApiToken(c.get('database').db, token)
+    if (!check.ok) return problem(c, 401, REFUSALS[check.reason])
+    const { user } = check
+    c.set(
+      'actor',
+      tokenActor(
+        { id: user.id, username: user.username, name: user.name, avatarUrl: user.avatar_url },
+        check.token,
+      ),
+    )
+    return next()
+  })
