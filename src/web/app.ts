@@ -3,6 +3,7 @@ import { relative } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { createApi } from '../api/app.js'
+import { docsRoutes } from '../api/docs.js'
 import { ANONYMOUS } from '../application/actor.js'
 import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
@@ -24,6 +25,7 @@ import { importRoutes } from './routes/import.js'
 import { rowEditRoutes } from './routes/row-edit.js'
 import { settingsRoutes } from './routes/settings.js'
 import { tableAdminRoutes } from './routes/table-admin.js'
+import { tableApiRoutes } from './routes/table-api.js'
 import { tableRoutes } from './routes/tables.js'
 import { tokenRoutes } from './routes/tokens.js'
 
@@ -69,6 +71,7 @@ export function createApp({ config, database }: AppDeps) {
 
   if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))
   app.route('/api/v1', createApi())
+  app.route('/api/docs', docsRoutes)
   app.route('/auth', authRoutes)
   app.route('/settings/tokens', tokenRoutes)
   app.route('/settings', settingsRoutes)
@@ -77,6 +80,7 @@ export function createApp({ config, database }: AppDeps) {
   app.route('/', importRoutes)
   app.route('/', exportRoutes)
   app.route('/', columnRoutes)
+  app.route('/', tableApiRoutes)
   app.route('/', rowEditRoutes)
   app.route('/', tableRoutes)
   app.route('/', homeRoutes)

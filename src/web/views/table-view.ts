@@ -96,7 +96,7 @@ export function tablePageView(
     title: table.name,
     isOwner: extras.isOwner,
     notice: extras.notice,
-    nav: tableNav(table, 'rows'),
+    nav: tableNav(table, 'rows', extras.isOwner),
     newRowUrl: `${base}/new`,
     columnsUrl: `${base}/columns`,
     bulkDeleteUrl: `${base}/delete-rows`,
