@@ -1,7 +1,10 @@
-// One place for failures: 4xx as friendly pages (or JSON), anything else a 500 reported to Sentry.
+// One place for failures: 4xx as friendly pages (or JSON), a 503 while the database is away,
+// anything else a 500 reported to Sentry; each logged with its request id.
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { log } from '../log.js'
 import { reportError } from '../sentry.js'
 import type { AppEnv } from './env.js'
 import { renderPage, wantsJson } from './render.js'
@@ -13,7 +16,11 @@ const TITLES: Record<number, string> = {
   405: 'Method not allowed',
   413: 'Too large',
   500: 'Server error',
+  503: 'Service unavailable',
 }
+
+// Seconds a client should wait before trying again while the database is away.
+export const RETRY_AFTER_SECONDS = 5
 
 export function errorResponse(
   c: Context<AppEnv>,
@@ -41,8 +48,21 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
       error.message || TITLES[error.status] || 'Error',
     )
   }
-  reportError(error)
-  console.error(error)
+  const requestId = c.get('requestId') ?? null
+  // The request's logger carries its id; an app without the request log middleware has none.
+  const logger = c.get('logger') ?? log
+  if (isDatabaseUnavailable(error)) {
+    // An outage is not a bug: logged, not sent to Sentry once per request.
+    logger.warn({ err: error }, 'The database is unavailable')
+    c.header('Retry-After', String(RETRY_AFTER_SECONDS))
+    return errorResponse(
+      c,
+      503,
+      'The database is not answering just now. Please try again in a few seconds.',
+    )
+  }
+  reportError(error, { requestId })
+  logger.error({ err: error }, 'Unhandled error')
   const debug = c.get('config')?.debug ?? false
   return errorResponse(
     c,

@@ -1,0 +1,38 @@
+// Errors that mean "the database cannot be reached just now" (a 503), not a bug (a 500).
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+])
+
+// SQLSTATE: admin_shutdown (a restart, or pg_terminate_backend), crash_shutdown,
+// cannot_connect_now (starting up or shutting down), too_many_connections; class 08 is
+// "connection exception".
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300'])
+
+// node-postgres and pg-pool say these in words only.
+const MESSAGES = [
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  // "Client has encountered a connection error and is not queryable", "Client was closed and …"
+  /and is not queryable$/,
+]
+
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) return false
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SQLSTATES.has(code))) return true
+  if (typeof code === 'string' && /^08[0-9A-Z]{3}$/.test(code)) return true
+  if (MESSAGES.some((pattern) => pattern.test(error.message))) return true
+  if (
+    error instanceof AggregateError &&
+    error.errors.some((e) => isDatabaseUnavailable(e, depth + 1))
+  )
+    return true
+  return isDatabaseUnavailable(error.cause, depth + 1)
+}
