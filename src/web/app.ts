@@ -1,17 +1,22 @@
 // The Hono app: shared middleware, the route families, and one error handler.
 import { relative } from 'node:path'
-import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
+import type { Logger } from 'pino'
 import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import { log } from '../log.js'
 import { APP_ROOT } from '../paths.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
 import { Redirect } from './load-table.js'
+import { compression } from './middleware/compression.js'
 import { csrfMiddleware } from './middleware/csrf.js'
+import { healthCheck } from './middleware/health-check.js'
+import { requestIds, requestLog } from './middleware/request-log.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
+import { staticFiles } from './middleware/static-files.js'
 import { createRenderer } from './render.js'
 import { authRoutes } from './routes/auth.js'
 import { columnRoutes } from './routes/columns.js'
@@ -26,14 +31,17 @@ import { tableRoutes } from './routes/tables.js'
 export interface AppDeps {
   config: Config
   database: Database
+  logger?: Logger
 }
 
 // The mock's token endpoint is called server-to-server by the OAuth client, without cookies.
 const CSRF_EXEMPT = new Set(['/mock-github/login/oauth/access_token'])
 
-export function createApp({ config, database }: AppDeps) {
+export function createApp({ config, database, logger = log }: AppDeps) {
   const app = new Hono<AppEnv>()
   const renderer = createRenderer({ cache: !config.debug })
+
+  app.use(requestIds(), requestLog(logger), compression())
 
   app.use(async function context(c, next) {
     c.set('config', config)
@@ -47,13 +55,12 @@ export function createApp({ config, database }: AppDeps) {
     await next()
   })
   app.use(securityHeaders({ hsts: config.isProduction }))
+  app.use(healthCheck(database))
   app.use(
     '/static/*',
-    serveStatic({
+    staticFiles({
       root: relative(process.cwd(), APP_ROOT) || '.',
-      onFound: (_path, c) => {
-        c.header('Cache-Control', config.debug ? 'no-cache' : 'public, max-age=3600')
-      },
+      cacheControl: config.debug ? 'no-cache' : 'public, max-age=3600',
     }),
   )
   app.use(sessionMiddleware())
