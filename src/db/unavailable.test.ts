@@ -36,6 +36,11 @@ describe('isDatabaseUnavailable', () => {
       new Error('Cannot use a pool after calling end on the pool'),
     ],
     ['a string', 'ECONNREFUSED'],
+    ['a client that hung up mid-request', withCode('ECONNRESET', 'aborted')],
+    [
+      'a fetch to another service that failed',
+      new TypeError('fetch failed', { cause: withCode('ECONNREFUSED') }),
+    ],
     ['nothing', undefined],
     ['an empty aggregate', new AggregateError([])],
   ])('is false for %s', (_, error) => {

@@ -23,16 +23,23 @@ const MESSAGES = [
   /and is not queryable$/,
 ]
 
+// pg-pool rejects with the socket's own error when it cannot connect (an AggregateError when
+// both of localhost's addresses refuse). A network error found deeper, as the cause of another,
+// came from somewhere else (fetch wraps its own), and a client that hung up ("aborted") is not
+// the database either.
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!(error instanceof Error) || depth > 5) return false
   const code = (error as { code?: unknown }).code
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SQLSTATES.has(code))) return true
-  if (typeof code === 'string' && /^08[0-9A-Z]{3}$/.test(code)) return true
+  if (typeof code === 'string') {
+    if (SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true
+    if (NETWORK_CODES.has(code) && error.message !== 'aborted' && depth === 0) return true
+  }
   if (MESSAGES.some((pattern) => pattern.test(error.message))) return true
-  if (
-    error instanceof AggregateError &&
-    error.errors.some((e) => isDatabaseUnavailable(e, depth + 1))
-  )
-    return true
+  if (error instanceof AggregateError) {
+    return error.errors.some((inner) => inner instanceof Error && isNetworkError(inner))
+  }
   return isDatabaseUnavailable(error.cause, depth + 1)
 }
+
+const isNetworkError = (error: Error) =>
+  NETWORK_CODES.has(String((error as { code?: unknown }).code))

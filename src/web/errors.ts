@@ -51,6 +51,11 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   const requestId = c.get('requestId') ?? null
   // The request's logger carries its id; an app without the request log middleware has none.
   const logger = c.get('logger') ?? log
+  if (c.req.raw.signal?.aborted) {
+    // The client hung up (or the server cut it off at shutdown): nobody to answer, nothing broken.
+    logger.info({ err: error }, 'The client went away before the request was read')
+    return errorResponse(c, 400, 'The request was cut short.')
+  }
   if (isDatabaseUnavailable(error)) {
     // An outage is not a bug: logged, not sent to Sentry once per request.
     logger.warn({ err: error }, 'The database is unavailable')
