@@ -35,7 +35,7 @@ it('refuses to start in production without DATABASE_URL, in one line', async () 
   expect(app.stderr()).toMatch(
     /^Configuration error: DATABASE_URL is required when NODE_ENV=production: .*ALLOW_PGLITE_IN_PRODUCTION=true\)\n$/,
   )
-})
+}, 60_000)
 
 describe.runIf(process.env.TEST_DATABASE_URL)('a primary with two workers on Postgres', () => {
   async function cluster() {
@@ -66,7 +66,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a primary with two workers on Pos
     expect(messages.filter((msg) => msg === 'Stopped')).toHaveLength(2)
     expect(messages.filter((msg) => /^Worker \d+ stopped$/.test(msg))).toHaveLength(2)
     expect(messages).not.toContainEqual(expect.stringMatching(/died|starting another/))
-  })
+  }, 120_000)
 
   it('replaces a worker that dies, while the other one goes on serving', async () => {
     const { app, origin } = await cluster()
@@ -82,7 +82,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a primary with two workers on Pos
     expect(requestLines.at(-1)).toMatchObject({ method: 'GET', status: 200 })
     app.signalAll('SIGTERM')
     expect((await app.exited).code).toBe(0)
-  })
+  }, 120_000)
 })
 
 describe.runIf(!process.env.TEST_DATABASE_URL)('one process on PGlite', () => {
@@ -98,5 +98,5 @@ describe.runIf(!process.env.TEST_DATABASE_URL)('one process on PGlite', () => {
     slow.finish()
     expect((await slow.response).status).toBe(303)
     expect(await app.exited).toEqual({ code: 0, signal: null })
-  })
+  }, 150_000)
 })

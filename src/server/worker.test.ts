@@ -67,5 +67,6 @@ describe('a worker', () => {
     const cut = messages().indexOf('Cut 1 requests at the deadline')
     expect(cut).toBeGreaterThan(0)
     expect(messages().indexOf('Stopped')).toBeGreaterThan(cut)
-  })
+    // PGlite's first start loads the demo tables, which takes a while on a busy machine.
+  }, 120_000)
 })
