@@ -99,7 +99,7 @@ describe('parseCsvText', () => {
   it('throws CsvSyntaxError citing the line of an unterminated quote', () => {
     const parse = () => parseCsvText('a,b\nc,"d\n\ne', comma)
     expect(parse).toThrow(CsvSyntaxError)
-    expect(parse).toThrow('Unterminated quoted field (line 2)')
+    expect(parse).toThrow('A quoted value has no closing quote (line 2)')
     try {
       parseCsvText('x,"a\nb",c,"open\n', comma)
     } catch (error) {
@@ -146,7 +146,7 @@ describe('parseCsv', () => {
 
   it('throws CsvSyntaxError for a quote left open in the last chunk', async () => {
     await expect(collect(['a\n', '"b,c'])).rejects.toThrow(
-      new CsvSyntaxError('Unterminated quoted field', 2),
+      new CsvSyntaxError('A quoted value has no closing quote', 2),
     )
   })
 })
