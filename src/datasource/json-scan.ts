@@ -92,18 +92,17 @@ class Reader {
     if (char === '[') return this.array()
     if (char === '"') return this.string()
     if (char === '-' || (char !== undefined && char >= '0' && char <= '9')) return this.number()
-    for (const [word, value] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (this.text.startsWith(word, this.pos)) {
-        this.pos += word.length
-        this.stored += word.length
-        return value
-      }
-    }
+    if (char === 't' && this.word('true')) return true
+    if (char === 'f' && this.word('false')) return false
+    if (char === 'n' && this.word('null')) return null
     return this.fail(char === undefined ? 'unexpected end' : 'expected a value')
+  }
+
+  word(word: string): boolean {
+    if (!this.text.startsWith(word, this.pos)) return false
+    this.pos += word.length
+    this.stored += word.length
+    return true
   }
 
   nest(): void {
@@ -140,13 +139,15 @@ class Reader {
         const item = this.value()
         // ": " after each key, ", " between members, as jsonb writes them.
         this.stored += 2
-        if (this.build)
+        // `__proto__` stays an own key, as JSON.parse makes it, rather than setting the prototype.
+        if (this.build && key === '__proto__') {
           Object.defineProperty(object, key, {
             value: item,
             enumerable: true,
             writable: true,
             configurable: true,
           })
+        } else if (this.build) object[key] = item
         this.space()
       } while (this.comma())
       this.expect('}', 'expected “,” or “}”')
@@ -249,10 +250,16 @@ class Reader {
       this.pos += token.length
       this.fail('invalid number')
     }
-    if (!this.build && !checkNumberDigits(token)) throw new JsonContentError(NUMBER_LIMIT_MESSAGE)
     this.pos += token.length
-    this.stored += this.build ? 0 : numericTextLength(token)
-    return this.build ? new RawJson(token) : undefined
+    if (this.build) return new RawJson(token)
+    // Most numbers have no exponent: numeric writes them as they are, but for a negative zero.
+    if (match[3] === undefined && token.length <= MAX_NUMBER_DIGITS) {
+      this.stored += token.length - (token[0] === '-' && !/[1-9]/.test(token) ? 1 : 0)
+      return undefined
+    }
+    if (!checkNumberDigits(token)) throw new JsonContentError(NUMBER_LIMIT_MESSAGE)
+    this.stored += numericTextLength(token)
+    return undefined
   }
 }
 
