@@ -5,16 +5,16 @@ import { checkExpression, columnDefinition, dropIndexStatements, indexStatements
 import { columnRef, objectName, tableRef } from './names.js'
 import type { ColumnInfo } from './types.js'
 
-// Postgres keeps an added column's default for the rows already there in pg_attribute, which
-// cannot hold a value beyond about 8 kB ("row is too big"), nor compress one; past this many bytes
-// the default is written into those rows instead.
+// Postgres keeps an added column's default for the rows already there in pg_attribute (even when
+// there are none), which cannot hold a value beyond about 8 kB ("row is too big"); past this many
+// bytes the default is set after the column is added, and written into the rows instead.
 const LONG_DEFAULT_BYTES = 2000
 
 export const isLongDefault = (value: string | null) =>
   value !== null && Buffer.byteLength(value) > LONG_DEFAULT_BYTES
 
-// `fillRows`: the table has rows and the default is long, so it is set after the column is added
-// and written into each row; constraints come once every row has its value.
+// `fillRows`: the default is long, so it is set after the column is added and written into each
+// row; constraints come once every row has its value.
 export function addColumnStatements(
   tableId: number,
   column: ColumnInfo,

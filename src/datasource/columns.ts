@@ -115,8 +115,7 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
         `A table can have at most ${MAX_COLUMNS} columns; delete one before adding another`,
       )
     }
-    const longDefault = isLongDefault(shape.defaultValue)
-    const rows = shape.required || shape.unique || longDefault ? await countRows(trx, table.id) : 0
+    const rows = shape.required || shape.unique ? await countRows(trx, table.id) : 0
     if (shape.required && shape.defaultValue === null && rows > 0) {
       throw new ColumnChangeError(
         `${count(rows, 'row', 'rows')} would have no value; give a default value`,
@@ -145,7 +144,8 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    const options = { fillRows: longDefault && rows > 0 }
+    // Even on an empty table, Postgres would keep a long default where it cannot fit.
+    const options = { fillRows: isLongDefault(shape.defaultValue) }
     for (const statement of addColumnStatements(table.id, toColumnInfo(row), options)) {
       await statement.execute(trx)
     }
