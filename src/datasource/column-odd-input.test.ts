@@ -10,7 +10,6 @@ import { columnRef, tableRef } from './names.js'
 import { insertRow } from './row-inserts.js'
 import { getRow } from './rows.js'
 import { createTable } from './tables.js'
-import type { TableInfo } from './types.js'
 
 let database: Database
 let ownerId: number
@@ -109,7 +108,7 @@ describe('a type change', () => {
     const table = await withRows('long_text', ['short', 'x'.repeat(501)])
     expect(
       await refusal(updateColumn(database.db, table, table.columns[0]?.id ?? 0, { type: 'text' })),
-    ).toBe('type: 1 value would not convert to Text, e.g. row 2: “' + `${'x'.repeat(100)}…”`)
+    ).toBe(`type: 1 value would not convert to Text, e.g. row 2: “${'x'.repeat(100)}…”`)
   })
 
   it('to JSON refuses text jsonb would refuse, and text over the JSON limit, unread', async () => {
