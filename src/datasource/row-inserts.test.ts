@@ -185,7 +185,9 @@ describe('insertRows', () => {
     }
     const rate = Math.round((5 * MAX_BULK_INSERT) / (ours / 1000))
     console.info(`insertRows: ${rate} rows/s, ${(ours / theirs).toFixed(1)}× INSERT … SELECT`)
-    expect(ours).toBeLessThan(3 * theirs + 5 * 30)
+    // PGlite takes its parameters through WASM, so it pays more per value sent.
+    const factor = database.kind === 'postgres' ? 3 : 8
+    expect(ours).toBeLessThan(factor * theirs + 5 * 30)
   })
 })
 
