@@ -107,6 +107,23 @@ describe('insertRows', () => {
     expect(await stored(table)).toBe(1)
   })
 
+  it('counts a default as the value it gives, so two new rows cannot share a unique one', async () => {
+    const table = await newTable([
+      { name: 'Name', type: 'text' },
+      { name: 'Slot', type: 'integer', unique: true, defaultValue: '1' },
+    ])
+    expect(await insertRows(database.db, table, [{ name: 'A' }, { name: 'B' }])).toEqual({
+      ok: false,
+      errors: [0, 1].map((index) => ({ index, errors: { slot: 'Already used by another row' } })),
+    })
+    expect(
+      await insertRows(database.db, table, [{ name: 'A' }, { name: 'B', slot: '2' }]),
+    ).toMatchObject({
+      ok: true,
+      rows: [{ cells: ['A', '1'] }, { cells: ['B', '2'] }],
+    })
+  })
+
   it(`takes 1 to ${MAX_BULK_INSERT} rows`, async () => {
     const table = await newTable()
     expect(await insertRows(database.db, table, [])).toEqual({
@@ -147,7 +164,7 @@ describe('insertRows', () => {
     expect(await getRow(database.db, table, 1)).toBeNull()
   })
 
-  it(`inserts ${MAX_BULK_INSERT}-row batches nearly as fast as Postgres's own INSERT … SELECT`, async () => {
+  it(`writes ${MAX_BULK_INSERT} rows with as few statements as one`, async () => {
     const table = await newTable([
       { name: 'Name', type: 'text', required: true },
       { name: 'Email', type: 'email' },
@@ -156,8 +173,8 @@ describe('insertRows', () => {
       { name: 'Day', type: 'date' },
       { name: 'Won', type: 'boolean' },
     ])
-    const batch = (n: number) =>
-      Array.from({ length: MAX_BULK_INSERT }, (_, i) => ({
+    const batch = (n: number, size: number) =>
+      Array.from({ length: size }, (_, i) => ({
         name: `Candidate ${n}-${i}`,
         email: `c${n}.${i}@example.org`,
         votes: i * 7,
@@ -165,29 +182,38 @@ describe('insertRows', () => {
         day: '2017-06-08',
         won: i % 2 === 0,
       }))
-    // The floor: the same rows made by Postgres itself, into the same table and indexes.
-    const columns = sql.join(table.columns.map((column) => columnRef(column.id)))
-    const floor = (n: number) => sql`insert into ${tableRef(table.id)} (${columns})
-      select 'Candidate ' || ${n} || '-' || g, 'c' || ${n} || '.' || g || '@example.org', g * 7,
-        g / 1000.0, '2017-06-08'::date, g % 2 = 0
-      from generate_series(0, ${MAX_BULK_INSERT - 1}) as g`
-    await insertRows(database.db, table, batch(0), { input: 'typed' })
-    await floor(0).execute(database.db)
-    let ours = 0
-    let theirs = 0
-    for (let n = 1; n <= 5; n++) {
-      const started = performance.now()
-      expect((await insertRows(database.db, table, batch(n), { input: 'typed' })).ok).toBe(true)
-      ours += performance.now() - started
-      const floorStarted = performance.now()
-      await floor(n).execute(database.db)
-      theirs += performance.now() - floorStarted
+    // Every statement the DataSource sends goes through Kysely's plugins: count them.
+    let statements = 0
+    const counted = database.db.withPlugin({
+      transformQuery: ({ node }) => {
+        statements++
+        return node
+      },
+      transformResult: async ({ result }) => result,
+    })
+    const statementsFor = async (rows: ReturnType<typeof batch>) => {
+      statements = 0
+      expect((await insertRows(counted, table, rows, { input: 'typed' })).ok).toBe(true)
+      return statements
     }
-    const rate = Math.round((5 * MAX_BULK_INSERT) / (ours / 1000))
-    console.info(`insertRows: ${rate} rows/s, ${(ours / theirs).toFixed(1)}× INSERT … SELECT`)
-    // PGlite takes its parameters through WASM, so it pays more per value sent.
-    const factor = database.kind === 'postgres' ? 3 : 8
-    expect(ours).toBeLessThan(factor * theirs + 5 * 30)
+    const one = await statementsFor(batch(2, 1))
+    expect(one).toBeGreaterThanOrEqual(5)
+    expect(await statementsFor(batch(1, MAX_BULK_INSERT))).toBe(one)
+    // How fast, next to Postgres's own INSERT … SELECT of the same rows (for the log: timings
+    // on a shared machine, under coverage, are too noisy to assert).
+    const columns = sql.join(table.columns.map((column) => columnRef(column.id)))
+    const started = performance.now()
+    await insertRows(database.db, table, batch(3, MAX_BULK_INSERT), { input: 'typed' })
+    const ours = performance.now() - started
+    const floorStarted = performance.now()
+    await sql`insert into ${tableRef(table.id)} (${columns})
+      select 'Candidate ' || g, 'c' || g || '@example.org', g * 7, g / 1000.0, '2017-06-08'::date,
+        g % 2 = 0
+      from generate_series(0, ${MAX_BULK_INSERT - 1}) as g`.execute(database.db)
+    const floor = performance.now() - floorStarted
+    console.info(
+      `insertRows: ${Math.round(MAX_BULK_INSERT / (ours / 1000))} rows/s, ${(ours / floor).toFixed(1)}× INSERT … SELECT`,
+    )
   })
 })
 

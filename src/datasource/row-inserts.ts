@@ -46,10 +46,7 @@ async function insertValues(
 ): Promise<Row[]> {
   const { columns } = current
   const names = columns.map((_, index) => sql.ref(`u.a${index}`))
-  // A blank value takes the column default, which the catalog holds as parsed text.
-  const arrays = columns.map((column) =>
-    rows.map((row) => row[column.slug] ?? column.defaultValue ?? null),
-  )
+  const arrays = columns.map((column) => rows.map((row) => row[column.slug] ?? null))
   const pgType = (index: number) => sql.raw(definitionOf(columns[index]?.type ?? 'text').postgres)
   const source = columns.length
     ? sql`(${sql.join(columns.map((column) => columnRef(column.id)))})
@@ -67,6 +64,15 @@ async function insertValues(
 }
 
 type Checked = { ok: true; values: RowValues[] } | { ok: false; errors: RowErrors }
+
+// A blank value takes the column default, which the catalog holds as parsed text; filled in
+// before the uniqueness check, so two new rows given one default clash there.
+const withDefaults = (table: TableInfo, rows: RowValues[]): RowValues[] =>
+  rows.map((row) =>
+    Object.fromEntries(
+      table.columns.map((column) => [column.slug, row[column.slug] ?? column.defaultValue]),
+    ),
+  )
 
 function validateAll(table: TableInfo, inputs: unknown[], options: RowInputOptions): Checked {
   const schema = rowSchema(table, { ...options, partial: false, insert: true })
@@ -98,7 +104,7 @@ async function insertChecked(
           ? validateAll(current, inputs, options)
           : { ok: true, values: inputs as RowValues[] }
         if (!checked.ok) return checked
-        values = checked.values
+        values = withDefaults(current, checked.values)
         const clashes = check ? await uniqueErrors(trx, current, values, null) : new Map()
         if (clashes.size > 0) {
           const errors = [...clashes].map(([index, fields]) => ({ index, errors: fields }))
