@@ -143,6 +143,7 @@ describe('a type change', () => {
 describe('a new table', () => {
   it.each([
     [{ name: 'a\u0000b', columns: [] }, 'Must not contain a NUL character'],
+    [{ name: 42 as unknown as string, columns: [] }, 'Invalid type'],
     [
       { name: 'Ok', description: 'bad \ud800', columns: [] },
       'Must not contain invalid Unicode (an unpaired surrogate)',

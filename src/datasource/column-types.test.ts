@@ -83,6 +83,10 @@ describe('parseValue', () => {
     expect(parseValue(type, text, CHOICES)).toEqual(result)
   })
 
+  it('refuses every value for a choice column without choices', () => {
+    expect(parseValue('choice', 'Red', null)).toEqual(fail('Must be one of the listed choices'))
+  })
+
   it('keeps long text whole up to a million characters, spaces and all', () => {
     const text = ` ${'x'.repeat(999_998)} `
     expect(parseValue('long_text', text)).toEqual(ok(text))

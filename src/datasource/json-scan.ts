@@ -31,9 +31,9 @@ const UNESCAPED: Record<string, number> = { b: 8, t: 9, n: 10, f: 12, r: 13 }
 
 // How long Postgres's numeric writes a number: no exponent, scale kept ("1.50e1" is "15.0").
 export function numericTextLength(text: string): number {
-  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)
-  if (!match) return text.length
-  const [, sign, whole = '', fraction = '', exponent = '0'] = match
+  // Called only for valid JSON numbers, which this always matches.
+  const [, sign, whole = '', fraction = '', exponent = '0'] =
+    /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?/.exec(text) as RegExpExecArray
   const digits = whole + fraction
   const point = whole.length + Number(exponent)
   const scale = Math.max(0, fraction.length - Number(exponent))

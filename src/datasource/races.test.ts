@@ -6,7 +6,7 @@ import { createOwner, tableWithRows } from '../test/datasource-fixtures.js'
 import { getTableById } from './catalog.js'
 import { addColumn, ColumnChangeError, deleteColumn, updateColumn } from './columns.js'
 import { exportRows } from './export.js'
-import { buildIndexes } from './indexes.js'
+import { buildIndexes, waitForIndexBuilds } from './indexes.js'
 import { DATA_SCHEMA, physicalTableName, tableRef } from './names.js'
 import { insertRow, insertRows } from './row-inserts.js'
 import { deleteRow, updateRow } from './row-writes.js'
@@ -214,6 +214,20 @@ describe('a column change while the indexes are being built', () => {
       const built = await indexes(table)
       expect(built).toHaveLength(4)
       expect(built.every((index) => index.valid)).toBe(true)
+    },
+  )
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'refuses the change with a message if the build goes on too long',
+    async () => {
+      const table = await newTable()
+      const held = await heldBuild(table)
+      await expect(waitForIndexBuilds(database.db, table.id, 300)).rejects.toThrow(
+        'The table’s indexes are still being built after its import, so nothing was changed',
+      )
+      held.release()
+      await Promise.all([held.build, held.openWrite])
+      await expect(waitForIndexBuilds(database.db, table.id, 300)).resolves.toBeUndefined()
     },
   )
 

@@ -22,8 +22,7 @@ export function stringifyExact(value: unknown): string {
   })
   if (raws.length === 0) return text
   const escaped = JSON.stringify(marker).slice(1, -1).replace(/[\\$]/g, '\\$&')
-  return text.replace(
-    new RegExp(`"${escaped}(\\d+)"`, 'g'),
-    (_, index) => raws[Number(index)] ?? 'null',
+  return text.replace(new RegExp(`"${escaped}(\\d+)"`, 'g'), (_, index) =>
+    String(raws[Number(index)]),
   )
 }
