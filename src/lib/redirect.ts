@@ -1,9 +1,11 @@
 // The one check for every redirect target taken from a request (`next`, `back`, a Referer).
+import { hasControlCharacters } from './text.js'
+
 export const MAX_REDIRECT_LENGTH = 2048
 
 // Any C0 control, DEL or backslash: browsers strip or reinterpret them (`/\t/evil.com` becomes
 // `//evil.com`, and so does `/\evil.com`), and CR or LF would split the Location header.
-const TRICKS = /[\u0000-\u001f\u007f\\]/
+const hasTricks = (value: string) => value.includes('\\') || hasControlCharacters(value)
 
 // `value` as a path on this site (with its query and fragment), or `fallback`. It is resolved with
 // the WHATWG URL parser against `origin`, as a browser resolves a Location, and kept only when it
@@ -12,7 +14,7 @@ const TRICKS = /[\u0000-\u001f\u007f\\]/
 export function safeRedirectPath(value: unknown, origin: string, fallback = '/'): string {
   if (typeof value !== 'string' || value === '' || value.length > MAX_REDIRECT_LENGTH)
     return fallback
-  if (TRICKS.test(value)) return fallback
+  if (hasTricks(value)) return fallback
   let url: URL
   let base: URL
   try {
