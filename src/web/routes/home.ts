@@ -4,7 +4,7 @@ import { findUserByUsername } from '../../auth/users.js'
 import { listTables } from '../../datasource/catalog.js'
 import type { TableInfo } from '../../datasource/types.js'
 import type { AppEnv } from '../env.js'
-import { notFoundError } from '../load-table.js'
+import { isPlausibleName, notFoundError } from '../load-table.js'
 import { renderPage, wantsJson } from '../render.js'
 import { absoluteUrl, tableUrl, userUrl } from '../urls.js'
 import { formatCount } from '../views/table-view.js'
@@ -47,7 +47,8 @@ homeRoutes.get('/', async (c) => {
 
 homeRoutes.get('/:username', async (c) => {
   const db = c.get('database').db
-  const user = await findUserByUsername(db, c.req.param('username'))
+  const username = c.req.param('username')
+  const user = isPlausibleName(username) ? await findUserByUsername(db, username) : null
   if (!user) throw notFoundError('This user')
   const viewer = c.get('viewer')
   const tables = await listTables(db, { ownerId: user.id, viewerId: viewer?.id ?? null })
