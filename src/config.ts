@@ -1,6 +1,7 @@
 // Settings, read once from the environment (and a local .env when present), validated up front.
 import { existsSync, readFileSync } from 'node:fs'
 import * as v from 'valibot'
+import { type LimitsConfig, LimitsEnvSchema, readLimits } from './config-limits.js'
 
 const booleanSchema = v.pipe(
   v.picklist(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false'),
@@ -36,11 +37,12 @@ export const EnvSchema = v.object({
   GITHUB_CLIENT_ID: v.optional(v.string()),
   GITHUB_CLIENT_SECRET: v.optional(v.string()),
   MOCK_GITHUB: v.optional(booleanSchema),
+  ...LimitsEnvSchema.entries,
 })
 
 export type Env = v.InferOutput<typeof EnvSchema>
 
-export interface Config {
+export interface Config extends LimitsConfig {
   env: Env['NODE_ENV']
   isProduction: boolean
   port: number
@@ -121,5 +123,6 @@ export function readConfig(
     githubClientId: e.GITHUB_CLIENT_ID ?? null,
     githubClientSecret: e.GITHUB_CLIENT_SECRET ?? null,
     mockGithub,
+    ...readLimits(e),
   }
 }

@@ -1,10 +1,14 @@
 // A test app on its own database, with the demo tables loaded when asked.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { mockGithubId } from '../auth/mock-github.js'
 import { createSession, generateSessionToken } from '../auth/sessions.js'
 import { upsertGithubUser } from '../auth/users.js'
 import { readConfig } from '../config.js'
 import type { Database } from '../db/database.js'
 import { loadDemoData } from '../import/demo-data.js'
+import { stopUploadSweeper } from '../import/uploads.js'
 import { createApp } from '../web/app.js'
 import { Browser } from './browser.js'
 import { createTestDatabase } from './database.js'
@@ -12,9 +16,19 @@ import { createTestDatabase } from './database.js'
 export async function createTestApp(
   options: { demo?: boolean; env?: Record<string, string> } = {},
 ) {
-  const database: Database = await createTestDatabase()
-  if (options.demo) await loadDemoData(database)
-  const config = readConfig({ NODE_ENV: 'test', ...options.env })
+  const opened: Database = await createTestDatabase()
+  if (options.demo) await loadDemoData(opened)
+  // Uploads of its own: user ids repeat across test files, and so would their waiting files.
+  const uploadDir = await mkdtemp(join(tmpdir(), 'hostedapi-test-uploads-'))
+  const config = readConfig({ NODE_ENV: 'test', UPLOAD_DIR: uploadDir, ...options.env })
+  const database: Database = {
+    ...opened,
+    async close() {
+      stopUploadSweeper(uploadDir)
+      await rm(uploadDir, { recursive: true, force: true })
+      await opened.close()
+    },
+  }
   const app = createApp({ config, database })
   return { app, database, config }
 }

@@ -5,13 +5,16 @@ import { Hono } from 'hono'
 import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import { startUploadSweeper } from '../import/uploads.js'
 import { APP_ROOT } from '../paths.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
 import { Redirect } from './load-table.js'
+import { bodyLimit } from './middleware/body-limit.js'
 import { csrfMiddleware } from './middleware/csrf.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
+import { writeGuard } from './middleware/write-guard.js'
 import { createRenderer } from './render.js'
 import { authRoutes } from './routes/auth.js'
 import { columnRoutes } from './routes/columns.js'
@@ -34,6 +37,7 @@ const CSRF_EXEMPT = new Set(['/mock-github/login/oauth/access_token'])
 export function createApp({ config, database }: AppDeps) {
   const app = new Hono<AppEnv>()
   const renderer = createRenderer({ cache: !config.debug })
+  startUploadSweeper(config.uploadDir)
 
   app.use(async function context(c, next) {
     c.set('config', config)
@@ -56,7 +60,10 @@ export function createApp({ config, database }: AppDeps) {
       },
     }),
   )
+  app.use(bodyLimit())
   app.use(sessionMiddleware())
+  app.use('/settings/*', writeGuard())
+  app.use('/:username/tables/:table/*', writeGuard())
   app.use(csrfMiddleware({ exempt: (path) => CSRF_EXEMPT.has(path) }))
 
   if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))

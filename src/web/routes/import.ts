@@ -18,6 +18,7 @@ import {
   saveUpload,
   type Upload,
   UploadError,
+  type UploadSettings,
 } from '../../import/uploads.js'
 import { slugify } from '../../lib/slug.js'
 import type { AppEnv, Viewer } from '../env.js'
@@ -45,11 +46,21 @@ function ownUser(c: Context<AppEnv>): Viewer {
 
 const newImportUrl = (viewer: Viewer) => `${userUrl(viewer.username)}/tables/import`
 
+const uploadSettings = (c: Context<AppEnv>): UploadSettings => {
+  const config = c.get('config')
+  return {
+    dir: config.uploadDir,
+    maxPending: config.maxPendingUploads,
+    maxPendingBytes: config.maxPendingUploadBytes,
+  }
+}
+
 function renderUpload(
   c: Context<AppEnv>,
   action: string,
   table: TableInfo | null,
   error: string | null,
+  status: 200 | 400 | 413 = error ? 400 : 200,
 ) {
   return renderPage(
     c,
@@ -60,7 +71,7 @@ function renderUpload(
       action: withQuery(action, { _csrf: c.get('csrfToken') }),
       error,
     },
-    error ? 400 : 200,
+    status,
   )
 }
 
@@ -85,17 +96,17 @@ importRoutes.get('/:username/tables/import', (c) =>
 importRoutes.post('/:username/tables/import', async (c) => {
   const viewer = ownUser(c)
   try {
-    const upload = await saveUpload(c.req.raw, viewer.id)
+    const upload = await saveUpload(c.req.raw, viewer.id, uploadSettings(c))
     return c.redirect(`${newImportUrl(viewer)}/${upload.id}`, 303)
   } catch (error) {
     if (error instanceof UploadError)
-      return renderUpload(c, newImportUrl(viewer), null, error.message)
+      return renderUpload(c, newImportUrl(viewer), null, error.message, error.status)
     throw error
   }
 })
 
 async function loadUpload(c: Context<AppEnv>, viewer: Viewer) {
-  const upload = await findUpload(c.req.param('upload') ?? '', viewer.id)
+  const upload = await findUpload(c.req.param('upload') ?? '', viewer.id, c.get('config').uploadDir)
   if (!upload)
     throw new HTTPException(404, {
       message: 'This upload has expired. Please upload the file again.',
@@ -227,10 +238,11 @@ importRoutes.post('/:username/tables/:table/import', async (c) => {
   const viewer = requireOwner(c, table)
   const base = `${tableUrl(table.owner.username, table.slug)}/import`
   try {
-    const upload = await saveUpload(c.req.raw, viewer.id)
+    const upload = await saveUpload(c.req.raw, viewer.id, uploadSettings(c))
     return c.redirect(`${base}/${upload.id}`, 303)
   } catch (error) {
-    if (error instanceof UploadError) return renderUpload(c, base, table, error.message)
+    if (error instanceof UploadError)
+      return renderUpload(c, base, table, error.message, error.status)
     throw error
   }
 })
