@@ -13,6 +13,13 @@ import { createApp } from '../web/app.js'
 import { Browser } from './browser.js'
 import { createTestDatabase } from './database.js'
 
+export const RATE_LIMITS_OFF = {
+  RATE_LIMIT_SIGN_IN: 'off',
+  RATE_LIMIT_IMPORTS: 'off',
+  RATE_LIMIT_EXPORTS: 'off',
+  RATE_LIMIT_SEARCHES: 'off',
+}
+
 export async function createTestApp(
   options: { demo?: boolean; env?: Record<string, string> } = {},
 ) {
@@ -20,7 +27,13 @@ export async function createTestApp(
   if (options.demo) await loadDemoData(opened)
   // Uploads of its own: user ids repeat across test files, and so would their waiting files.
   const uploadDir = await mkdtemp(join(tmpdir(), 'hostedapi-test-uploads-'))
-  const config = readConfig({ NODE_ENV: 'test', UPLOAD_DIR: uploadDir, ...options.env })
+  // Rate limits are off unless a test turns them on: tests send many requests from one address.
+  const config = readConfig({
+    NODE_ENV: 'test',
+    UPLOAD_DIR: uploadDir,
+    ...RATE_LIMITS_OFF,
+    ...options.env,
+  })
   const database: Database = {
     ...opened,
     async close() {

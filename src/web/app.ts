@@ -15,6 +15,7 @@ import { csrfMiddleware } from './middleware/csrf.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
 import { writeGuard } from './middleware/write-guard.js'
+import { limitRoutes } from './rate-limited-routes.js'
 import { createRenderer } from './render.js'
 import { authRoutes } from './routes/auth.js'
 import { columnRoutes } from './routes/columns.js'
@@ -65,6 +66,7 @@ export function createApp({ config, database }: AppDeps) {
   app.use('/settings/*', writeGuard())
   app.use('/:username/tables/:table/*', writeGuard())
   app.use(csrfMiddleware({ exempt: (path) => CSRF_EXEMPT.has(path) }))
+  limitRoutes(app, config.rateLimits)
 
   if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))
   app.route('/auth', authRoutes)

@@ -12,6 +12,7 @@ const TITLES: Record<number, string> = {
   404: 'Page not found',
   405: 'Method not allowed',
   413: 'Too large',
+  429: 'Too many requests',
   500: 'Server error',
 }
 

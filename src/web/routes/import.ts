@@ -2,6 +2,7 @@
 // then import all or nothing.
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { countTables, TableQuotaError } from '../../application/table-quota.js'
 import { COLUMN_TYPE_LABELS, COLUMN_TYPES, isColumnType } from '../../datasource/column-types.js'
 import { ImportError } from '../../datasource/import.js'
 import { SlugTakenError } from '../../datasource/tables.js'
@@ -21,6 +22,7 @@ import {
   type UploadSettings,
 } from '../../import/uploads.js'
 import { slugify } from '../../lib/slug.js'
+import { hasControlCharacters, isWellFormed } from '../../lib/text.js'
 import type { AppEnv, Viewer } from '../env.js'
 import { readForm, trimmedSchema, validateForm } from '../forms.js'
 import { loadTable } from '../load-table.js'
@@ -60,7 +62,7 @@ function renderUpload(
   action: string,
   table: TableInfo | null,
   error: string | null,
-  status: 200 | 400 | 413 = error ? 400 : 200,
+  status: 200 | 400 | 403 | 413 = error ? 400 : 200,
 ) {
   return renderPage(
     c,
@@ -89,12 +91,23 @@ function reviewModel(upload: Upload, inspection: CsvInspection) {
 }
 
 // New table from a file.
-importRoutes.get('/:username/tables/import', (c) =>
-  renderUpload(c, newImportUrl(ownUser(c)), null, null),
-)
+// A new table from a file counts against the quota: said on the upload page, and refused before
+// the file is read.
+async function quotaMessage(c: Context<AppEnv>, viewer: Viewer): Promise<string | null> {
+  const max = c.get('config').maxTablesPerUser
+  const full = (await countTables(c.get('database').db, viewer.id)) >= max
+  return full ? new TableQuotaError(max).message : null
+}
+
+importRoutes.get('/:username/tables/import', async (c) => {
+  const viewer = ownUser(c)
+  return renderUpload(c, newImportUrl(viewer), null, await quotaMessage(c, viewer), 200)
+})
 
 importRoutes.post('/:username/tables/import', async (c) => {
   const viewer = ownUser(c)
+  const full = await quotaMessage(c, viewer)
+  if (full) return renderUpload(c, newImportUrl(viewer), null, full, 403)
   try {
     const upload = await saveUpload(c.req.raw, viewer.id, uploadSettings(c))
     return c.redirect(`${newImportUrl(viewer)}/${upload.id}`, 303)
@@ -127,7 +140,7 @@ function renderReview(
   inspection: CsvInspection,
   form: { name: string; columns: { name: string; type: string }[] },
   errors: Record<string, string>,
-  status: 200 | 400 = 200,
+  status: 200 | 400 | 403 = 200,
 ) {
   return renderPage(
     c,
@@ -180,12 +193,16 @@ importRoutes.post('/:username/tables/import/:upload', async (c) => {
     if (!column.name) errors[`column${index}`] = 'A name is required'
     else if (column.name.length > 100)
       errors[`column${index}`] = 'A name must be at most 100 characters'
+    else if (hasControlCharacters(column.name) || !isWellFormed(column.name))
+      errors[`column${index}`] = 'A name must not contain control characters (such as NUL)'
     else if (seen.has(slug)) errors[`column${index}`] = 'Two columns have this name'
     else if (!isColumnType(column.type)) errors[`column${index}`] = 'Choose a type'
     seen.add(slug)
   })
   if (Object.keys(errors).length)
     return renderReview(c, viewer, upload, inspection, form, errors, 400)
+  const full = await quotaMessage(c, viewer)
+  if (full) return renderReview(c, viewer, upload, inspection, form, { form: full }, 403)
   try {
     const { table } = await importCsvFileAsTable(c.get('database'), upload.path, {
       ownerId: viewer.id,
