@@ -148,7 +148,7 @@ describe('uploads waiting for review', () => {
     ).toHaveLength(3)
   })
 
-  it('keeps at most maxPendingBytes per user, counting the upload on its way', async () => {
+  it('keeps at most maxPendingBytes per user, counting the new upload', async () => {
     const big = 'x'.repeat(400 * 1024)
     const first = await upload(9, big)
     await utimes(first.path, new Date(Date.now() - 5000), new Date(Date.now() - 5000))

@@ -69,7 +69,6 @@ export async function saveUpload(
     throw new UploadError('This upload could not be read (a multipart form with no boundary).')
   }
   await mkdir(settings.dir, { recursive: true })
-  await makeRoom(settings, userId, { bytes: Number.isFinite(declared) ? declared : 0 })
   const id = `${userId}-${randomBytes(12).toString('base64url')}`
   const path = uploadPath(settings.dir, id)
   const fields: Record<string, string> = {}
@@ -111,22 +110,17 @@ export async function saveUpload(
     throw new UploadError('Choose a CSV file to upload.')
   }
   await writeFile(`${path}.json`, JSON.stringify({ filename, fields }))
-  // A chunked upload had no size to make room for up front.
-  await makeRoom(settings, userId, null, id)
+  // Only now, so that a refused upload changes nothing.
+  await makeRoom(settings, userId, id)
   return { id, path, filename, fields }
 }
 
-// Removes the user's oldest waiting uploads (never `keep`) until at most `maxPending` files and
-// `maxPendingBytes` bytes wait, counting an `incoming` file on its way (of a size, if it is known).
-async function makeRoom(
-  settings: UploadSettings,
-  userId: number,
-  incoming: { bytes: number } | null,
-  keep?: string,
-) {
+// Removes the user's oldest waiting uploads, never `keep`, until at most `maxPending` files and
+// `maxPendingBytes` bytes wait.
+async function makeRoom(settings: UploadSettings, userId: number, keep: string) {
   const mine = (await listUploads(settings.dir)).filter((file) => file.id.startsWith(`${userId}-`))
-  let count = mine.length + (incoming ? 1 : 0)
-  let bytes = mine.reduce((sum, file) => sum + file.size, incoming?.bytes ?? 0)
+  let count = mine.length
+  let bytes = mine.reduce((sum, file) => sum + file.size, 0)
   const oldestFirst = mine
     .filter((file) => file.id !== keep)
     .sort((a, b) => a.modified - b.modified)

@@ -2,6 +2,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { BodyTooLargeError } from '../lib/body-too-large.js'
 import { reportError } from '../sentry.js'
 import type { AppEnv } from './env.js'
 import { renderPage, wantsJson } from './render.js'
@@ -35,6 +36,8 @@ export const notFound: NotFoundHandler<AppEnv> = (c) =>
   )
 
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  // Whoever read the body met its route's limit (see middleware/body-limit.ts).
+  if (error instanceof BodyTooLargeError) return errorResponse(c, 413, error.message)
   if (error instanceof HTTPException && error.status < 500) {
     return errorResponse(
       c,

@@ -5,7 +5,6 @@ import * as v from 'valibot'
 import { BodyTooLargeError } from '../lib/body-too-large.js'
 import { hasControlCharacters, isWellFormed } from '../lib/text.js'
 import { FormEncodingError, parseUrlEncoded } from '../lib/url-encoded.js'
-import { bodyLimitFor } from './middleware/body-limit.js'
 
 export type FieldErrors = Record<string, string>
 
@@ -54,14 +53,15 @@ async function parseForm(c: Context): Promise<[string, string][]> {
   } catch (error) {
     if (error instanceof FormEncodingError)
       throw badForm(`${error.message} Check it and try again.`)
-    if (error instanceof BodyTooLargeError || error instanceof HTTPException) throw error
+    if (error instanceof BodyTooLargeError) throw error
     // A multipart body with no boundary, or cut short; a client that went away.
     throw badForm('This form could not be read: it was incomplete or malformed. Please try again.')
   }
 }
 
 // Form fields as strings. Bad bytes (not UTF-8), a malformed or cut-off body: a 400; a body past the
-// route's limit: a 413 (see middleware/body-limit.ts). A NUL is kept, for the form to refuse.
+// route's limit: BodyTooLargeError, a 413 (see middleware/body-limit.ts). A NUL is kept, for the
+// form to refuse.
 export function readForm(c: Context): Promise<Form> {
   let form = readForms.get(c)
   if (!form) {
@@ -74,11 +74,7 @@ export function readForm(c: Context): Promise<Form> {
     })
     readForms.set(c, form)
   }
-  return form.catch((error) => {
-    if (error instanceof BodyTooLargeError)
-      throw new HTTPException(413, { message: bodyLimitFor(c.req.path).message })
-    throw error
-  })
+  return form
 }
 
 // Text a table can hold and a page can show: no NUL or other control characters (line breaks only

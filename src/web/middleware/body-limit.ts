@@ -35,7 +35,10 @@ export function bodyLimitFor(path: string): { limit: number; message: string } {
 
 // The body, passed on chunk by chunk until it grows past `limit`, then an error to whoever reads
 // it. The source is released rather than cancelled, so the server can still answer on the socket.
-function limitStream(body: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+function limitStream(
+  body: ReadableStream<Uint8Array>,
+  { limit, message }: { limit: number; message: string },
+): ReadableStream<Uint8Array> {
   const reader = body.getReader()
   let seen = 0
   return new ReadableStream<Uint8Array>({
@@ -45,7 +48,7 @@ function limitStream(body: ReadableStream<Uint8Array>, limit: number): ReadableS
       seen += value.byteLength
       if (seen > limit) {
         reader.releaseLock()
-        return controller.error(new BodyTooLargeError(limit))
+        return controller.error(new BodyTooLargeError(limit, message))
       }
       controller.enqueue(value)
     },
@@ -68,7 +71,7 @@ export const bodyLimit = () =>
       return next()
     }
     c.req.raw = new Request(raw, {
-      body: limitStream(raw.body, limit),
+      body: limitStream(raw.body, { limit, message }),
       duplex: 'half',
     } as RequestInit)
     return next()

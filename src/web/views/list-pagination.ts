@@ -10,7 +10,7 @@ export interface ListPagination {
 
 // Page 1 has no `page` parameter, so the list's plain address stays its first page.
 export const listPageUrl = (path: string, page: number, params: Record<string, string> = {}) =>
-  withQuery(path, { ...params, page: page > 1 ? page : null })
+  withQuery(path, { page: page > 1 ? page : null, ...params })
 
 export function listPagination(
   path: string,
