@@ -97,4 +97,30 @@ describe('old counters', () => {
     }
     await vi.waitFor(async () => expect(await counters()).not.toContain('test:sweep-old'))
   })
+
+  it('are left for next time when sweeping them fails, and the request is still counted', async () => {
+    await sql`create function refuse_delete() returns trigger language plpgsql as
+      $$ begin raise exception 'not now'; end $$`.execute(database.db)
+    await sql`create trigger refuse_delete before delete on rate_limits
+      for each row execute function refuse_delete()`.execute(database.db)
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      await hit('test:kept')
+      await endWindow('test:kept', 120)
+      vi.useFakeTimers({ toFake: ['Date'] })
+      try {
+        vi.setSystemTime(Date.now() + 30 * 60 * 1000)
+        expect((await hit('test:another')).allowed).toBe(true)
+      } finally {
+        vi.useRealTimers()
+      }
+      await vi.waitFor(() =>
+        expect(logged).toHaveBeenCalledWith('Sweeping rate limits failed', expect.anything()),
+      )
+      expect(await counters()).toContain('test:kept')
+    } finally {
+      logged.mockRestore()
+      await sql`drop trigger refuse_delete on rate_limits`.execute(database.db)
+    }
+  })
 })

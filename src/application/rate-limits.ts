@@ -34,13 +34,15 @@ export async function hitRateLimit(db: Db, request: RateLimitRequest): Promise<R
       resets_at = case when r.resets_at > now() then r.resets_at else excluded.resets_at end
     returning hits, ceil(extract(epoch from resets_at - now())) as reset_in
   `.execute(db)
-  const hits = Number(rows[0]?.hits ?? 1)
+  // An upsert with RETURNING always answers with its one row.
+  const row = rows[0] as { hits: number; reset_in: number | string }
+  const hits = Number(row.hits)
   sweepNowAndThen(db)
   return {
     allowed: hits <= request.limit,
     limit: request.limit,
     remaining: Math.max(0, request.limit - hits),
-    resetSeconds: Math.max(1, Number(rows[0]?.reset_in ?? request.windowSeconds)),
+    resetSeconds: Math.max(1, Number(row.reset_in)),
   }
 }
 
@@ -48,7 +50,7 @@ export async function hitRateLimit(db: Db, request: RateLimitRequest): Promise<R
 export async function deleteExpiredRateLimits(db: Db): Promise<number> {
   const result =
     await sql`delete from rate_limits where resets_at < now() - interval '1 minute'`.execute(db)
-  return Number(result.numAffectedRows ?? 0)
+  return Number(result.numAffectedRows)
 }
 
 // A process clears old counters once every ten minutes, off the request's path.

@@ -116,6 +116,31 @@ describe('what GitHub sends', () => {
     expect(user.avatar_url).toBe('https://avatars.githubusercontent.com/u/802?v=4')
   })
 
+  it('keeps only the letters, digits and hyphens of a login, or calls it “user”', async () => {
+    const odd = await upsertGithubUser(database.db, {
+      id: 804,
+      login: 'sand piper!',
+      name: null,
+      avatarUrl: null,
+    })
+    expect(odd.username).toBe('sandpiper')
+    const none = await upsertGithubUser(database.db, {
+      id: 805,
+      login: '\u0000☃',
+      name: null,
+      avatarUrl: null,
+    })
+    expect(none.username).toBe('user')
+  })
+
+  it('passes on a database error that is not a race, without trying again', async () => {
+    const closed = await createTestDatabase()
+    await closed.close()
+    await expect(
+      upsertGithubUser(closed.db, { id: 806, login: 'snipe', name: null, avatarUrl: null }),
+    ).rejects.toThrow()
+  })
+
   it('stores no name at all when nothing printable is left', async () => {
     const user = await upsertGithubUser(database.db, {
       id: 803,

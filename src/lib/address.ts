@@ -4,7 +4,8 @@ import { isIPv4, isIPv6 } from 'node:net'
 
 // The eight 16-bit groups of a valid IPv6 address, `::` and an embedded IPv4 tail expanded.
 function ipv6Groups(address: string): number[] {
-  let text = address.toLowerCase().split('%')[0] ?? ''
+  // Without a zone (`fe80::1%eth0`).
+  let text = address.toLowerCase().replace(/%.*$/, '')
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1]
   if (v4) {
     const [a = 0, b = 0, c = 0, d = 0] = v4.split('.').map(Number)

@@ -12,8 +12,9 @@ export function parseRateRule(text: string): RateRule | null | 'invalid' {
   if (value === 'off') return null
   const match = /^(\d{1,9})\s*\/\s*(\d{0,6})\s*([smhd])$/.exec(value)
   if (!match) return 'invalid'
-  const limit = Number(match[1])
-  const windowSeconds = Number(match[2] || '1') * (UNIT_SECONDS[match[3] ?? 's'] ?? 1)
+  const [, count, size, unit] = match as unknown as [string, string, string, string]
+  const limit = Number(count)
+  const windowSeconds = Number(size || '1') * (UNIT_SECONDS[unit] as number)
   if (limit < 1 || windowSeconds < 1 || windowSeconds > 7 * 86400) return 'invalid'
   return { limit, windowSeconds }
 }
@@ -27,7 +28,8 @@ const UNIT_NAMES: [number, string][] = [
 
 // For messages: 60 → "minute", 600 → "10 minutes", 90 → "90 seconds".
 export function describeWindow(seconds: number): string {
-  const [size, name] = UNIT_NAMES.find(([size]) => seconds % size === 0) ?? [1, 'second']
+  // Seconds always divide a whole number of seconds, so something is found.
+  const [size, name] = UNIT_NAMES.find(([size]) => seconds % size === 0) as [number, string]
   const count = seconds / size
   return count === 1 ? name : `${count} ${name}s`
 }

@@ -35,8 +35,9 @@ const loaded = new WeakMap<Context, TableInfo>()
 export async function loadTable(c: Context<AppEnv>): Promise<TableInfo> {
   const cached = loaded.get(c)
   if (cached) return cached
-  const username = c.req.param('username') ?? ''
-  const slug = c.req.param('table') ?? ''
+  // Both are in every route pattern this serves.
+  const username = String(c.req.param('username'))
+  const slug = String(c.req.param('table'))
   if (!isPlausibleName(username) || !isPlausibleName(slug)) throw notFoundError('This table')
   const db = c.get('database').db
   const lookup = await findTable(db, username, slug)

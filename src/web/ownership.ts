@@ -19,6 +19,17 @@ export function requireViewer(c: Context<AppEnv>): Viewer {
   throw new Redirect(withQuery('/auth/login', { next: back }), 303)
 }
 
+// `/{username}/tables/new` and `/{username}/tables/import…` act for the signed-in user only.
+export function requireSelf(c: Context<AppEnv>, refusal: string): Viewer {
+  const viewer = requireViewer(c)
+  if (viewer.username.toLowerCase() !== c.req.param('username')?.toLowerCase())
+    throw new HTTPException(403, { message: refusal })
+  return viewer
+}
+
+export const CREATE_ELSEWHERE = 'You can only create tables of your own.'
+export const IMPORT_ELSEWHERE = 'You can only import into tables of your own.'
+
 export function requireOwner(c: Context<AppEnv>, table: TableInfo): Viewer {
   const viewer = requireViewer(c)
   if (viewer.id !== table.owner.id) {

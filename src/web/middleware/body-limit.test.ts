@@ -180,6 +180,18 @@ describe('checks that need no body', () => {
 })
 
 describe('forms that cannot be read', () => {
+  it('reads a body with no content type as an empty form', async () => {
+    await alice.get('/alice/tables/new')
+    const res = await alice.request('/alice/tables/new', {
+      method: 'POST',
+      // Bytes get no Content-Type of their own, as a string would.
+      body: new TextEncoder().encode('name=Ignored'),
+      headers: { origin: 'http://localhost', 'x-csrf-token': alice.csrfToken },
+    })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('A name is required')
+  })
+
   const send = (body: BodyInit, type: string) =>
     alice.request('/alice/tables/new', {
       method: 'POST',

@@ -146,6 +146,15 @@ describe('a rate limit', () => {
     expect(res.headers.get('ratelimit-limit')).toBeNull()
   })
 
+  it('uses the connection’s address behind a trusted proxy that sent no X-Forwarded-For', async () => {
+    const app = createApp({
+      config: readConfig({ NODE_ENV: 'test', TRUST_PROXY: 'true', RATE_LIMIT_EXPORTS: '1/1m' }),
+      database: t.database,
+    })
+    expect((await app.request('http://localhost/alice/tables/birds/export.csv')).status).toBe(200)
+    expect((await app.request('http://localhost/alice/tables/birds/export.csv')).status).toBe(429)
+  })
+
   it('counts a client with no address it can tell as “unknown”', async () => {
     const app = createApp({
       config: readConfig({ NODE_ENV: 'test', RATE_LIMIT_SEARCHES: '1/1m' }),

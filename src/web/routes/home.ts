@@ -40,26 +40,24 @@ function tableCard(table: TableSummary) {
 homeRoutes.get('/', async (c) => {
   const viewer = c.get('viewer')
   const db = c.get('database').db
-  const viewerId = viewer?.id ?? null
   // The viewer's own tables come first, then public tables by others, a page at a time.
   const mine = viewer
     ? await listTablePage(db, {
         ownerId: viewer.id,
-        viewerId,
+        includePrivate: true,
         page: 1,
         perPage: DASHBOARD_OWN_TABLES,
       })
     : null
   const others = await listTablePage(db, {
     notOwnerId: viewer?.id,
-    viewerId,
+    includePrivate: false,
     page: parsePage(c.req.query('page')),
     perPage: TABLES_PER_PAGE,
   })
   return renderPage(c, 'home', {
     title: 'HostedAPI',
     mine: mine?.tables.map(tableCard) ?? [],
-    mineTotal: mine?.total ?? 0,
     mineMore:
       mine && mine.total > mine.tables.length
         ? `All ${formatCount(mine.total)} of your tables`
@@ -78,7 +76,7 @@ homeRoutes.get('/:username', async (c) => {
   const viewer = c.get('viewer')
   const page = await listTablePage(db, {
     ownerId: user.id,
-    viewerId: viewer?.id ?? null,
+    includePrivate: viewer?.id === user.id,
     page: parsePage(c.req.query('page')),
     perPage: TABLES_PER_PAGE,
   })

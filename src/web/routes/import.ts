@@ -26,7 +26,7 @@ import { hasControlCharacters, isWellFormed } from '../../lib/text.js'
 import type { AppEnv, Viewer } from '../env.js'
 import { readForm, trimmedSchema, validateForm } from '../forms.js'
 import { loadTable } from '../load-table.js'
-import { requireOwner, requireViewer } from '../ownership.js'
+import { IMPORT_ELSEWHERE, requireOwner, requireSelf } from '../ownership.js'
 import { renderPage } from '../render.js'
 import { tableUrl, userUrl, withQuery } from '../urls.js'
 import { tableNav } from '../views/table-nav.js'
@@ -38,13 +38,7 @@ const typeOptions = COLUMN_TYPES.filter((type) => type !== 'choice').map((value)
   label: COLUMN_TYPE_LABELS[value],
 }))
 
-function ownUser(c: Context<AppEnv>): Viewer {
-  const viewer = requireViewer(c)
-  if (viewer.username.toLowerCase() !== c.req.param('username')?.toLowerCase()) {
-    throw new HTTPException(403, { message: 'You can only import into tables of your own.' })
-  }
-  return viewer
-}
+const ownUser = (c: Context<AppEnv>): Viewer => requireSelf(c, IMPORT_ELSEWHERE)
 
 const newImportUrl = (viewer: Viewer) => `${userUrl(viewer.username)}/tables/import`
 
@@ -119,7 +113,11 @@ importRoutes.post('/:username/tables/import', async (c) => {
 })
 
 async function loadUpload(c: Context<AppEnv>, viewer: Viewer) {
-  const upload = await findUpload(c.req.param('upload') ?? '', viewer.id, c.get('config').uploadDir)
+  const upload = await findUpload(
+    String(c.req.param('upload')),
+    viewer.id,
+    c.get('config').uploadDir,
+  )
   if (!upload)
     throw new HTTPException(404, {
       message: 'This upload has expired. Please upload the file again.',

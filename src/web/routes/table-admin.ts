@@ -1,6 +1,5 @@
 // Creating a table, its settings (rename, description, visibility) and deleting it.
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import {
   countTables,
   createTableWithinQuota,
@@ -11,7 +10,7 @@ import { deleteTable, SlugTakenError } from '../../datasource/tables.js'
 import type { AppEnv } from '../env.js'
 import { readForm, TableFormSchema, validateForm } from '../forms.js'
 import { loadTable } from '../load-table.js'
-import { requireOwner, requireViewer } from '../ownership.js'
+import { CREATE_ELSEWHERE, requireOwner, requireSelf, requireViewer } from '../ownership.js'
 import { renderPage } from '../render.js'
 import { tableUrl, userUrl } from '../urls.js'
 import { tableNav } from '../views/table-nav.js'
@@ -37,10 +36,7 @@ tableAdminRoutes.get('/:username/tables/new', async (c) => {
 })
 
 tableAdminRoutes.post('/:username/tables/new', async (c) => {
-  const viewer = requireViewer(c)
-  if (viewer.username.toLowerCase() !== c.req.param('username').toLowerCase()) {
-    throw new HTTPException(403, { message: 'You can only create tables of your own.' })
-  }
+  const viewer = requireSelf(c, CREATE_ELSEWHERE)
   const { fields } = await readForm(c)
   const form = { ...emptyForm, ...fields }
   const result = validateForm(TableFormSchema, fields)
