@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import * as v from 'valibot'
 import { SSL_MODES, type SslMode, sslModeInUrl } from './db/ssl.js'
 import { LOG_LEVELS, type LogLevel } from './log.js'
+import { type LimitsConfig, LimitsEnvSchema, readLimits } from './config-limits.js'
 
 const booleanSchema = v.pipe(
   v.picklist(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false'),
@@ -44,11 +45,12 @@ export const EnvSchema = v.object({
   MOCK_GITHUB: v.optional(booleanSchema),
   HEROKU_PR_NUMBER: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'))),
   HEROKU_BRANCH: v.optional(v.string()),
+  ...LimitsEnvSchema.entries,
 })
 
 export type Env = v.InferOutput<typeof EnvSchema>
 
-export interface Config {
+export interface Config extends LimitsConfig {
   env: Env['NODE_ENV']
   isProduction: boolean
   port: number
@@ -161,5 +163,6 @@ export function readConfig(
     githubClientSecret: e.GITHUB_CLIENT_SECRET ?? null,
     mockGithub,
     reviewApp,
+    ...readLimits(e),
   }
 }

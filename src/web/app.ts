@@ -6,17 +6,21 @@ import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import { log } from '../log.js'
+import { startUploadSweeper } from '../import/uploads.js'
 import { APP_ROOT } from '../paths.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
 import { Redirect } from './load-table.js'
 import { compression } from './middleware/compression.js'
+import { bodyLimit } from './middleware/body-limit.js'
 import { csrfMiddleware } from './middleware/csrf.js'
 import { healthCheck } from './middleware/health-check.js'
 import { requestIds, requestLog } from './middleware/request-log.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
 import { staticFiles } from './middleware/static-files.js'
+import { writeGuard } from './middleware/write-guard.js'
+import { limitRoutes } from './rate-limited-routes.js'
 import { createRenderer } from './render.js'
 import { authRoutes } from './routes/auth.js'
 import { columnRoutes } from './routes/columns.js'
@@ -40,6 +44,7 @@ const CSRF_EXEMPT = new Set(['/mock-github/login/oauth/access_token'])
 export function createApp({ config, database, logger = log }: AppDeps) {
   const app = new Hono<AppEnv>()
   const renderer = createRenderer({ cache: !config.debug })
+  startUploadSweeper(config.uploadDir)
 
   app.use(requestIds(), requestLog(logger), compression())
 
@@ -63,8 +68,12 @@ export function createApp({ config, database, logger = log }: AppDeps) {
       cacheControl: config.debug ? 'no-cache' : 'public, max-age=3600',
     }),
   )
+  app.use(bodyLimit())
   app.use(sessionMiddleware())
+  app.use('/settings/*', writeGuard())
+  app.use('/:username/tables/:table/*', writeGuard())
   app.use(csrfMiddleware({ exempt: (path) => CSRF_EXEMPT.has(path) }))
+  limitRoutes(app, config.rateLimits)
 
   if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))
   app.route('/auth', authRoutes)

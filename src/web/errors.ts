@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { log } from '../log.js'
+import { BodyTooLargeError } from '../lib/body-too-large.js'
 import { reportError } from '../sentry.js'
 import type { AppEnv } from './env.js'
 import { renderPage, wantsJson } from './render.js'
@@ -15,6 +16,7 @@ const TITLES: Record<number, string> = {
   404: 'Page not found',
   405: 'Method not allowed',
   413: 'Too large',
+  429: 'Too many requests',
   500: 'Server error',
   503: 'Service unavailable',
 }
@@ -41,6 +43,8 @@ export const notFound: NotFoundHandler<AppEnv> = (c) =>
   )
 
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
+  // Whoever read the body met its route's limit (see middleware/body-limit.ts).
+  if (error instanceof BodyTooLargeError) return errorResponse(c, 413, error.message)
   if (error instanceof HTTPException && error.status < 500) {
     return errorResponse(
       c,
