@@ -1,9 +1,9 @@
 // Settings, read once from the environment (and a local .env when present), validated up front.
 import { existsSync, readFileSync } from 'node:fs'
 import * as v from 'valibot'
+import { type LimitsConfig, LimitsEnvSchema, readLimits } from './config-limits.js'
 import { SSL_MODES, type SslMode, sslModeInUrl } from './db/ssl.js'
 import { LOG_LEVELS, type LogLevel } from './log.js'
-import { type LimitsConfig, LimitsEnvSchema, readLimits } from './config-limits.js'
 
 const booleanSchema = v.pipe(
   v.picklist(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false'),
