@@ -1,6 +1,9 @@
 // Settings, read once from the environment (and a local .env when present), validated up front.
 import { existsSync, readFileSync } from 'node:fs'
 import * as v from 'valibot'
+import { type LimitsConfig, LimitsEnvSchema, readLimits } from './config-limits.js'
+import { SSL_MODES, type SslMode, sslModeInUrl } from './db/ssl.js'
+import { LOG_LEVELS, type LogLevel } from './log.js'
 
 const booleanSchema = v.pipe(
   v.picklist(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false'),
@@ -27,7 +30,11 @@ export const EnvSchema = v.object({
   DATABASE_URL: v.optional(urlSchema),
   DATABASE_POOL_MAX: v.optional(positiveIntSchema(100), '5'),
   PGLITE_DIR: v.optional(v.pipe(v.string(), v.nonEmpty()), '.data/pglite'),
+  PGSSLMODE: v.optional(v.picklist(SSL_MODES, `must be one of ${SSL_MODES.join(', ')}`)),
+  ALLOW_PGLITE_IN_PRODUCTION: v.optional(booleanSchema, 'false'),
   WEB_CONCURRENCY: v.optional(positiveIntSchema(64), '1'),
+  SHUTDOWN_TIMEOUT: v.optional(positiveIntSchema(300), '25'),
+  LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`), 'info'),
   TRUST_PROXY: v.optional(booleanSchema, 'false'),
   SENTRY_DSN: v.optional(urlSchema),
   SENTRY_ENVIRONMENT: v.optional(v.string()),
@@ -36,11 +43,14 @@ export const EnvSchema = v.object({
   GITHUB_CLIENT_ID: v.optional(v.string()),
   GITHUB_CLIENT_SECRET: v.optional(v.string()),
   MOCK_GITHUB: v.optional(booleanSchema),
+  HEROKU_PR_NUMBER: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'))),
+  HEROKU_BRANCH: v.optional(v.string()),
+  ...LimitsEnvSchema.entries,
 })
 
 export type Env = v.InferOutput<typeof EnvSchema>
 
-export interface Config {
+export interface Config extends LimitsConfig {
   env: Env['NODE_ENV']
   isProduction: boolean
   port: number
@@ -49,8 +59,11 @@ export interface Config {
   secretKey: string
   databaseUrl: string | null
   databasePoolMax: number
+  databaseSslMode: SslMode | null
   pgliteDir: string
   webConcurrency: number
+  shutdownTimeoutMs: number
+  logLevel: LogLevel
   trustProxy: boolean
   sentryDsn: string | null
   sentryEnvironment: string
@@ -58,6 +71,8 @@ export interface Config {
   githubClientId: string | null
   githubClientSecret: string | null
   mockGithub: boolean
+  // Set on a Heroku review app (Heroku injects HEROKU_PR_NUMBER there and nowhere else).
+  reviewApp: { prNumber: string; branch: string | null } | null
 }
 
 export class ConfigError extends Error {}
@@ -88,20 +103,43 @@ export function readConfig(
   }
   const e = result.output
   const isProduction = e.NODE_ENV === 'production'
+  const reviewApp = e.HEROKU_PR_NUMBER
+    ? { prNumber: e.HEROKU_PR_NUMBER, branch: e.HEROKU_BRANCH ?? null }
+    : null
   const mockGithub = e.MOCK_GITHUB ?? !e.GITHUB_CLIENT_ID
-  if (isProduction && e.MOCK_GITHUB) {
-    throw new ConfigError('MOCK_GITHUB must not be true when NODE_ENV=production')
-  }
-  if (isProduction && !e.GITHUB_CLIENT_ID) {
+  const clientIdRequired =
+    'GITHUB_CLIENT_ID is required when NODE_ENV=production (the mock GitHub is for development)'
+  // Anyone can sign in as anyone through the mock: only a review app may offer it in production.
+  if (isProduction && mockGithub && !reviewApp) {
     throw new ConfigError(
-      'GITHUB_CLIENT_ID is required when NODE_ENV=production (the mock GitHub is for development)',
+      e.MOCK_GITHUB
+        ? 'MOCK_GITHUB must not be true when NODE_ENV=production (only on a Heroku review app)'
+        : clientIdRequired,
+    )
+  }
+  if (!mockGithub && !e.GITHUB_CLIENT_ID) {
+    throw new ConfigError(
+      isProduction ? clientIdRequired : 'GITHUB_CLIENT_ID is required when MOCK_GITHUB is false',
     )
   }
   if (isProduction && !e.SECRET_KEY) {
     throw new ConfigError('SECRET_KEY is required when NODE_ENV=production')
   }
-  if (!mockGithub && !(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET)) {
+  if (!mockGithub && !e.GITHUB_CLIENT_SECRET) {
     throw new ConfigError('GITHUB_CLIENT_SECRET is required when GITHUB_CLIENT_ID is set')
+  }
+  let databaseSslMode = e.PGSSLMODE ?? null
+  try {
+    databaseSslMode ??= e.DATABASE_URL ? sslModeInUrl(e.DATABASE_URL) : null
+  } catch (error) {
+    throw new ConfigError((error as Error).message)
+  }
+  if (isProduction && !e.DATABASE_URL && !e.ALLOW_PGLITE_IN_PRODUCTION) {
+    throw new ConfigError(
+      'DATABASE_URL is required when NODE_ENV=production: without it every table would live on ' +
+        "this machine's disk, which Heroku wipes at each restart (on a server with a disk that " +
+        'lasts, set ALLOW_PGLITE_IN_PRODUCTION=true)',
+    )
   }
   return {
     env: e.NODE_ENV,
@@ -112,8 +150,11 @@ export function readConfig(
     secretKey: e.SECRET_KEY ?? DEV_SECRET,
     databaseUrl: e.DATABASE_URL ?? null,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseSslMode,
     pgliteDir: e.PGLITE_DIR,
     webConcurrency: e.DATABASE_URL ? e.WEB_CONCURRENCY : 1,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT * 1000,
+    logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     sentryDsn: e.SENTRY_DSN ?? null,
     sentryEnvironment: e.SENTRY_ENVIRONMENT ?? e.NODE_ENV,
@@ -121,5 +162,7 @@ export function readConfig(
     githubClientId: e.GITHUB_CLIENT_ID ?? null,
     githubClientSecret: e.GITHUB_CLIENT_SECRET ?? null,
     mockGithub,
+    reviewApp,
+    ...readLimits(e),
   }
 }

@@ -1,14 +1,9 @@
-// Entry point: reads the config, prepares the database, and serves the app on $PORT.
+// Entry point: reads the config; on Postgres a cluster primary keeps WEB_CONCURRENCY workers
+// serving on $PORT, on PGlite (which one process owns) this process serves.
 import cluster from 'node:cluster'
-import { serve } from '@hono/node-server'
 import { ConfigError, loadDotEnv, readConfig } from './config.js'
-import { ensureIndexes } from './datasource/indexes.js'
-import { openDatabase } from './db/database.js'
-import { migrateToLatest } from './db/migrate.js'
-import { loadDemoData } from './import/demo-data.js'
+import { log } from './log.js'
 import { PACKAGE_VERSION } from './paths.js'
-import { flushSentry, initSentry } from './sentry.js'
-import { createApp } from './web/app.js'
 
 function loadConfig() {
   loadDotEnv()
@@ -16,6 +11,7 @@ function loadConfig() {
     return readConfig(process.env, PACKAGE_VERSION)
   } catch (error) {
     if (error instanceof ConfigError) {
+      // One plain line: it is read in a terminal or a Heroku log, before any logger is set up.
       console.error(`Configuration error: ${error.message}`)
       process.exit(1)
     }
@@ -23,42 +19,33 @@ function loadConfig() {
   }
 }
 
-async function startWorker(config: ReturnType<typeof readConfig>) {
-  initSentry(config)
-  const database = await openDatabase(config)
-  if (database.kind === 'pglite') {
-    // The embedded database sets itself up on first run, as `npm start` promises.
-    await migrateToLatest(database.db)
-    const loaded = await loadDemoData(database)
-    if (loaded.length) console.log(`Loaded demo tables: ${loaded.join(', ')}`)
-  }
-  // One worker checks that no index build was cut short by a restart (see ensureIndexes).
-  if (database.kind === 'postgres' && (cluster.worker?.id ?? 1) === 1) {
-    ensureIndexes(database).catch((error) => console.error('Checking indexes failed', error))
-  }
-  const app = createApp({ config, database })
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    console.log(`HostedAPI listening on http://localhost:${info.port} (${database.kind})`)
-  })
-  const shutdown = () => {
-    server.close(async () => {
-      await database.close()
-      await flushSentry()
-      process.exit(0)
-    })
-  }
-  process.on('SIGTERM', shutdown)
-  process.on('SIGINT', shutdown)
+// Heroku sends SIGTERM to every process of the dyno at once, so a worker may hear it twice:
+// `on`, not `once`, or the second would kill it mid-request.
+function onStopSignal(stop: (signal: NodeJS.Signals) => void) {
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
 }
 
 const config = loadConfig()
-if (config.webConcurrency > 1 && cluster.isPrimary) {
-  // Workers share the port; sessions live in Postgres, so any worker can serve any request.
-  for (let i = 0; i < config.webConcurrency; i++) cluster.fork()
-  cluster.on('exit', (worker, code) => {
-    if (code !== 0) console.error(`Worker ${worker.process.pid} exited with ${code}; restarting`)
-    if (code !== 0) cluster.fork()
+log.level = config.logLevel
+// Each role loads only its own code: the primary never loads the app, so it stays small.
+if (config.databaseUrl && cluster.isPrimary) {
+  // A primary even for one worker: a crashed worker is back in a second, where Heroku restarts
+  // a crashed dyno only after a cool-off that can reach 20 minutes.
+  const { superviseWorkers } = await import('./server/primary.js')
+  const supervisor = superviseWorkers({
+    workers: config.webConcurrency,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    logger: log,
   })
+  onStopSignal((signal) => supervisor.shutdown(signal))
+  process.exit(await supervisor.finished)
 } else {
-  await startWorker(config)
+  const { startWorker } = await import('./server/worker.js')
+  const starting = startWorker(config, { checkIndexes: (cluster.worker?.id ?? 1) === 1 })
+  // A signal during start-up (migrations, demo data) waits for it rather than cutting it short.
+  onStopSignal((signal) => {
+    starting.then((worker) => worker.shutdown(signal)).then((code) => process.exit(code))
+  })
+  await starting
 }

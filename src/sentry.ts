@@ -14,8 +14,13 @@ export function initSentry(config: Config, transport?: Sentry.NodeOptions['trans
   return true
 }
 
-export function reportError(error: unknown): void {
-  if (Sentry.isInitialized()) Sentry.captureException(error)
+// The request id ties an event to its line in the request log (and Heroku's router log).
+export function reportError(error: unknown, context: { requestId?: string | null } = {}): void {
+  if (!Sentry.isInitialized()) return
+  Sentry.captureException(
+    error,
+    context.requestId ? { tags: { request_id: context.requestId } } : undefined,
+  )
 }
 
 export const flushSentry = (timeoutMs = 2000) => Sentry.flush(timeoutMs)

@@ -1,4 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator'
+
+// A loose view of an OpenAPI document, enough to look things up in a test.
+// biome-ignore lint/suspicious/noExplicitAny: a test walks the JSON freely
+type Document = Record<string, any>
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTable } from '../datasource/tables.js'
 import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'
@@ -22,10 +26,10 @@ afterAll(() => t.database.close())
 const fetchJson = async (path: string) => {
   const res = await t.app.request(`http://localhost${path}`)
   expect(res.status).toBe(200)
-  return res.json() as Promise<Record<string, any>>
+  return res.json() as Promise<Document>
 }
 
-async function expectValid(document: object) {
+async function expectValid(document: Document) {
   const validator = new Validator()
   const result = await validator.validate(document)
   expect(result.errors ?? []).toEqual([])

@@ -1,6 +1,5 @@
 // Errors as RFC 9457 problem details (application/problem+json), for every API answer that is not a success.
 import type { Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { AppError, MovedError, type RefusalKind } from '../application/errors.js'
 import { asAppError } from '../application/refusals.js'
@@ -53,16 +52,15 @@ export function problem(
   })
 }
 
-// An application refusal (or a data-layer one) as a problem; null for anything unexpected.
+// An application refusal (or a data-layer one) as a problem, a renamed table as a 308; null for
+// anything else.
 export function refusalProblem(c: Context, error: unknown) {
+  if (error instanceof MovedError) return c.redirect(movedLocation(c, error.slug), 308)
   const refusal = asAppError(error)
   if (refusal instanceof AppError) {
     const extras: Record<string, unknown> = { ...refusal.details }
     if (Object.keys(refusal.errors).length) extras.errors = fieldPointers(refusal.errors)
     return problem(c, STATUS[refusal.kind], refusal.message, extras)
-  }
-  if (error instanceof HTTPException && error.status < 500) {
-    return problem(c, error.status as ContentfulStatusCode, error.message || 'Refused')
   }
   return null
 }
@@ -74,13 +72,4 @@ function movedLocation(c: Context, slug: string): string {
   // /api/v1/{username}/tables/{table}/…
   segments[5] = encodeURIComponent(slug)
   return `${segments.join('/')}${url.search}`
-}
-
-// Every failure of an API request: refusals as problems, a renamed table as a 308, the rest a 500.
-export function apiError(c: Context, error: unknown, report: (error: unknown) => void) {
-  if (error instanceof MovedError) return c.redirect(movedLocation(c, error.slug), 308)
-  const refused = refusalProblem(c, error)
-  if (refused) return refused
-  report(error)
-  return problem(c, 500, 'Something went wrong on our side. It has been reported; try again soon.')
 }

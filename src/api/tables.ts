@@ -5,7 +5,7 @@ import { addColumn, changeColumn, dropColumn } from '../application/columns.js'
 import { InvalidError } from '../application/errors.js'
 import { schemaRepresentation, tableRepresentation } from '../application/representations.js'
 import { changeTable, createTable, deleteTable, listUserTables } from '../application/tables.js'
-import type { ColumnType } from '../datasource/column-types.js'
+import { type ColumnType, parseTypedValue } from '../datasource/column-types.js'
 import type { ColumnSpec } from '../datasource/types.js'
 import { apiTableUrl } from '../lib/paths.js'
 import type { AppEnv } from '../web/env.js'
@@ -20,19 +20,22 @@ import {
   TablePatchSchema,
   TableSchemaSchema,
 } from './schemas.js'
-import { inputText } from './values.js'
 
 export const tableApi = new Hono<AppEnv>()
 
 const TABLES = ['Tables']
 const COLUMNS = ['Columns']
 
-// A default given as a typed value, as the text the column type parses (or a refusal naming the field).
-function defaultText(type: ColumnType, value: unknown, field: string): string | null {
-  const converted = inputText(type, value)
-  if (!converted.ok)
-    throw new InvalidError(converted.message, { errors: { [field]: converted.message } })
-  return converted.text
+// A default given as a typed value (as the column's values are), as the text the type stores.
+function defaultText(
+  type: ColumnType,
+  value: unknown,
+  choices: readonly string[] | null,
+  field: string,
+): string | null {
+  const parsed = parseTypedValue(type, value, choices)
+  if (!parsed.ok) throw new InvalidError(parsed.message, { errors: { [field]: parsed.message } })
+  return parsed.value
 }
 
 function columnSpec(input: v.InferOutput<typeof ColumnInputSchema>, field = 'default'): ColumnSpec {
@@ -41,7 +44,7 @@ function columnSpec(input: v.InferOutput<typeof ColumnInputSchema>, field = 'def
     type: input.type,
     required: input.required,
     unique: input.unique,
-    defaultValue: defaultText(input.type, input.default, field),
+    defaultValue: defaultText(input.type, input.default, input.choices, field),
     choices: input.choices,
   }
 }
@@ -172,7 +175,9 @@ tableApi.patch(
       required: input.required,
       unique: input.unique,
       defaultValue:
-        input.default === undefined ? undefined : defaultText(type, input.default, 'default'),
+        input.default === undefined
+          ? undefined
+          : defaultText(type, input.default, input.choices ?? column.choices, 'default'),
       choices: input.choices,
     })
     return c.json(schemaRepresentation(changed, absoluteFor(c)))

@@ -11,6 +11,18 @@ import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
 
+// A listed value longer than this is cut (and flagged); the row itself has it whole.
+export const LIST_CELL_CHARS = 10_000
+// A page of rows holds at most about this many characters of values: on a wide table, fewer rows
+// than asked for (`next` goes on from there).
+const PAGE_BUDGET_CHARS = 16_000_000
+
+export const rowsPerPage = (table: TableInfo, limit: number) =>
+  Math.max(
+    1,
+    Math.min(limit, Math.floor(PAGE_BUDGET_CHARS / (LIST_CELL_CHARS * Math.max(1, table.columns.length)))),
+  )
+
 export interface RowListQuery {
   search?: string
   order?: string
@@ -60,7 +72,13 @@ export async function listRowsByCursor(
     })
   }
   try {
-    const page = await scanAfter(db, table, { search, order, after: cursor, limit: query.limit })
+    const page = await scanAfter(db, table, {
+      search,
+      order,
+      after: cursor,
+      limit: rowsPerPage(table, query.limit),
+      cellChars: LIST_CELL_CHARS,
+    })
     return { ...page, search, order: query.order || null }
   } catch (error) {
     // A cursor whose sort value does not fit the column (made for another order, or edited).

@@ -2,6 +2,7 @@
 // GitHub's JSON and error shapes. Codes and tokens are signed, so any worker process can check them.
 import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
+import { hasControlCharacters } from '../lib/text.js'
 import type { AppEnv } from '../web/env.js'
 import { renderPage } from '../web/render.js'
 import { withQuery } from '../web/urls.js'
@@ -29,6 +30,15 @@ export const mockGithubId = (login: string) =>
 
 const LOGIN_PATTERN = /^[a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38}$/i
 
+function isWebAddress(value: string): boolean {
+  if (value.length > 2048 || hasControlCharacters(value)) return false
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}
+
 export function createMockGithub(secret: string) {
   const mock = new Hono<AppEnv>()
   const key = `mock-github:${secret}`
@@ -54,7 +64,8 @@ export function createMockGithub(secret: string) {
     const form = await c.req.parseBody()
     const redirectUri = String(form.redirect_uri ?? '')
     const state = String(form.state ?? '')
-    if (!redirectUri) return c.text('redirect_uri is missing.', 400)
+    // GitHub sends the browser only to an app's registered callback; the mock, only to a web address.
+    if (!isWebAddress(redirectUri)) return c.text('redirect_uri is missing or wrong.', 400)
     if (form.decision === 'deny') {
       return c.redirect(
         withQuery(redirectUri, {

@@ -60,3 +60,94 @@ describe('signing in from GitHub', () => {
     expect((await signIn(501, 'KESTREL')).username).toBe('Kestrel')
   })
 })
+
+// On Postgres these calls really overlap (the test pool has several connections); on PGlite they
+// queue on its one connection, and must give the same answers.
+describe('racing sign-ins', () => {
+  // A few rounds, as one round does not always overlap.
+  it.each([601, 602, 603, 604])(
+    'gives parallel first sign-ins of one GitHub account (%i) one user',
+    async (id) => {
+      const users = await Promise.all(
+        Array.from({ length: 8 }, () => signIn(id, `Osprey${id}`, 'Sea Hawk')),
+      )
+      expect(new Set(users.map((user) => user.id)).size).toBe(1)
+      expect(users.every((user) => user.username === `Osprey${id}`)).toBe(true)
+      expect((await usernames()).filter((row) => row.github_id === id)).toHaveLength(1)
+    },
+  )
+
+  it('gives accounts that want one username at once each a name of their own', async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, (_, n) => signIn(700 + n, 'harrier')))
+    const names = users.map((user) => user.username.toLowerCase()).sort()
+    expect(names).toEqual([
+      'harrier',
+      'harrier-2',
+      'harrier-3',
+      'harrier-4',
+      'harrier-5',
+      'harrier-6',
+      'harrier-7',
+      'harrier-8',
+    ])
+  })
+})
+
+describe('what GitHub sends', () => {
+  it('keeps text the database could not store out of a name, and refuses odd avatars', async () => {
+    const user = await upsertGithubUser(database.db, {
+      id: 801,
+      login: 'lark',
+      name: `Sky\u0000 Lark\u001b ${'x'.repeat(400)}`,
+      avatarUrl: 'javascript:alert(1)',
+    })
+    expect(user.name).toBe(`Sky Lark ${'x'.repeat(400)}`.slice(0, 255))
+    expect(user.avatar_url).toBeNull()
+  })
+
+  it('drops a lone surrogate from a name, and keeps an https avatar', async () => {
+    const user = await upsertGithubUser(database.db, {
+      id: 802,
+      login: 'pipit',
+      name: 'Meadow \ud800Pipit',
+      avatarUrl: 'https://avatars.githubusercontent.com/u/802?v=4',
+    })
+    expect(user.name).toBe('Meadow Pipit')
+    expect(user.avatar_url).toBe('https://avatars.githubusercontent.com/u/802?v=4')
+  })
+
+  it('keeps only the letters, digits and hyphens of a login, or calls it “user”', async () => {
+    const odd = await upsertGithubUser(database.db, {
+      id: 804,
+      login: 'sand piper!',
+      name: null,
+      avatarUrl: null,
+    })
+    expect(odd.username).toBe('sandpiper')
+    const none = await upsertGithubUser(database.db, {
+      id: 805,
+      login: '\u0000☃',
+      name: null,
+      avatarUrl: null,
+    })
+    expect(none.username).toBe('user')
+  })
+
+  it('passes on a database error that is not a race, without trying again', async () => {
+    const closed = await createTestDatabase()
+    await closed.close()
+    await expect(
+      upsertGithubUser(closed.db, { id: 806, login: 'snipe', name: null, avatarUrl: null }),
+    ).rejects.toThrow()
+  })
+
+  it('stores no name at all when nothing printable is left', async () => {
+    const user = await upsertGithubUser(database.db, {
+      id: 803,
+      login: 'tern',
+      name: '\u0000\u0001',
+      avatarUrl: null,
+    })
+    expect(user.name).toBeNull()
+  })
+})

@@ -1,6 +1,7 @@
 // Users in the catalog: looked up by username (case-insensitively), created or updated from GitHub.
 import type { Db } from '../db/database.js'
 import type { UserRow } from '../db/schema.js'
+import { hasControlCharacters, isWellFormed } from '../lib/text.js'
 import type { GithubUser } from './github.js'
 
 // Top-level paths a username must not shadow, plus the demo user's name.
@@ -39,12 +40,48 @@ async function freeUsername(db: Db, login: string, githubId: number): Promise<st
   }
 }
 
+// What GitHub says about an account is stored, so it must be text Postgres can hold and we can show.
+function cleanGithubUser(github: GithubUser): GithubUser {
+  const printable = (text: string) =>
+    [...text].filter((char) => !hasControlCharacters(char) && isWellFormed(char)).join('')
+  const name = printable(github.name ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 255)
+  const avatar = github.avatarUrl ?? ''
+  const avatarOk =
+    /^https?:\/\//i.test(avatar) && avatar.length <= 2048 && printable(avatar) === avatar
+  return {
+    id: github.id,
+    // GitHub logins are letters, digits and hyphens; anything else is not from GitHub.
+    login: github.login.replace(/[^A-Za-z0-9-]/g, '').slice(0, 39) || 'user',
+    name: name || null,
+    avatarUrl: avatarOk ? avatar : null,
+  }
+}
+
+const UNIQUE_VIOLATION = '23505'
+const ATTEMPTS = 10
+
 // Signs in by GitHub id: a new user is created; a known one gets their current login, name and avatar.
+// Two sign-ins can race: the first sign-in of one account twice, or two accounts wanting one
+// username. The loser meets a unique violation, and simply tries again, now seeing the winner's row.
 export async function upsertGithubUser(
   db: Db,
   github: GithubUser,
   now = new Date(),
 ): Promise<UserRow> {
+  const clean = cleanGithubUser(github)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await upsertOnce(db, clean, now)
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= ATTEMPTS) throw error
+    }
+  }
+}
+
+function upsertOnce(db: Db, github: GithubUser, now: Date): Promise<UserRow> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom('users')

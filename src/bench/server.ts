@@ -39,6 +39,8 @@ function productionEnv(extra: Record<string, string>): Record<string, string> {
     GITHUB_CLIENT_ID: 'bench',
     GITHUB_CLIENT_SECRET: 'bench',
     HOST: '127.0.0.1',
+    // The in-process PGlite run; the child server is given DATABASE_URL.
+    ALLOW_PGLITE_IN_PRODUCTION: 'true',
     ...extra,
   }
 }

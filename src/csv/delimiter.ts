@@ -12,7 +12,11 @@ const MAX_SAMPLE_CHARS = 1024 * 1024
 function sampleRecords(sampleText: string, delimiter: string): CsvRecord[] {
   const tokenizer = new CsvTokenizer(delimiter)
   const records: CsvRecord[] = []
-  tokenizer.push(sampleText.slice(0, MAX_SAMPLE_CHARS), records)
+  try {
+    tokenizer.push(sampleText.slice(0, MAX_SAMPLE_CHARS), records)
+  } catch {
+    // A row too wide to be a table's: the records before it are the sample.
+  }
   // The last line of a sample may be cut short, so it only counts when it is the only one.
   if (records.length === 0) {
     try {

@@ -1,6 +1,13 @@
 // Tests for the streaming CSV parser.
 import { describe, expect, it } from 'vitest'
-import { type CsvRecord, CsvSyntaxError, parseCsv, parseCsvBatches, parseCsvText } from './parse.js'
+import {
+  type CsvRecord,
+  CsvSyntaxError,
+  CsvTokenizer,
+  parseCsv,
+  parseCsvBatches,
+  parseCsvText,
+} from './parse.js'
 
 const comma = { delimiter: ',' }
 
@@ -99,7 +106,7 @@ describe('parseCsvText', () => {
   it('throws CsvSyntaxError citing the line of an unterminated quote', () => {
     const parse = () => parseCsvText('a,b\nc,"d\n\ne', comma)
     expect(parse).toThrow(CsvSyntaxError)
-    expect(parse).toThrow('Unterminated quoted field (line 2)')
+    expect(parse).toThrow('A quoted value has no closing quote (line 2)')
     try {
       parseCsvText('x,"a\nb",c,"open\n', comma)
     } catch (error) {
@@ -146,7 +153,7 @@ describe('parseCsv', () => {
 
   it('throws CsvSyntaxError for a quote left open in the last chunk', async () => {
     await expect(collect(['a\n', '"b,c'])).rejects.toThrow(
-      new CsvSyntaxError('Unterminated quoted field', 2),
+      new CsvSyntaxError('A quoted value has no closing quote', 2),
     )
   })
 })
@@ -166,5 +173,40 @@ describe('parseCsvBatches', () => {
     const batches: CsvRecord[][] = []
     for await (const batch of parseCsvBatches([], comma)) batches.push(batch)
     expect(batches).toEqual([])
+  })
+})
+
+describe('limits', () => {
+  const limited = { delimiter: ',', maxFieldChars: 5, maxFields: 3 }
+  const refusal = (text: string | string[]) => {
+    try {
+      const tokenizer = new CsvTokenizer(',', limited)
+      const out: CsvRecord[] = []
+      for (const chunk of typeof text === 'string' ? [text] : text) tokenizer.push(chunk, out)
+      tokenizer.finish(out)
+      return out.map((record) => record.fields)
+    } catch (error) {
+      return (error as Error).message
+    }
+  }
+
+  it.each([
+    ['a value in quotes', 'a\n"123456"', 'A value is longer than 5 characters (line 2)'],
+    ['a value without', 'a\n123456,b', 'A value is longer than 5 characters (line 2)'],
+    ['a value at the end', 'a\nb,123456', 'A value is longer than 5 characters (line 2)'],
+    [
+      'a value across chunks',
+      ['a\n123', '4', '56'],
+      'A value is longer than 5 characters (line 2)',
+    ],
+    ['a wide row', 'a,b,c,d\n', 'A row has more than 3 values (line 1)'],
+    ['a wide last row', 'a\n1,2,3,4', 'A row has more than 3 values (line 2)'],
+  ])('refuse %s', (_, text, message) => {
+    expect(refusal(text)).toBe(message)
+  })
+
+  it('let values and rows up to them through', () => {
+    expect(refusal('"12345",b,c\n12345')).toEqual([['12345', 'b', 'c'], ['12345']])
+    expect(parseCsvText('x'.repeat(6), comma)).toEqual([{ line: 1, fields: ['x'.repeat(6)] }])
   })
 })

@@ -2,7 +2,12 @@
 
 export type CsvRecord = { line: number; fields: string[] }
 
-export type ParseOptions = { delimiter: string }
+// Bounds that keep a hostile file from filling memory: no value stored anywhere is longer than
+// a million characters, and no table is wider than a few hundred columns.
+export const MAX_FIELD_CHARS = 1_000_000
+export const MAX_FIELDS = 10_000
+
+export type ParseOptions = { delimiter: string; maxFieldChars?: number; maxFields?: number }
 
 export class CsvSyntaxError extends Error {
   readonly line: number
@@ -47,6 +52,8 @@ function countLineBreaks(text: string, from: number, to: number): number {
 export class CsvTokenizer {
   private readonly delimiter: string
   private readonly delimiterCode: number
+  private readonly maxFieldChars: number
+  private readonly maxFields: number
   private mode = FIELD_START
   private fields: string[] = []
   private field = ''
@@ -55,12 +62,24 @@ export class CsvTokenizer {
   private quoteLine = 1
   private previousWasCR = false
 
-  constructor(delimiter: string) {
+  constructor(delimiter: string, limits: { maxFieldChars?: number; maxFields?: number } = {}) {
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
       throw new RangeError(`Invalid CSV delimiter: ${JSON.stringify(delimiter)}`)
     }
     this.delimiter = delimiter
     this.delimiterCode = delimiter.charCodeAt(0)
+    this.maxFieldChars = limits.maxFieldChars ?? MAX_FIELD_CHARS
+    this.maxFields = limits.maxFields ?? MAX_FIELDS
+  }
+
+  private tooLong(line: number): never {
+    const max = this.maxFieldChars.toLocaleString('en-GB')
+    throw new CsvSyntaxError(`A value is longer than ${max} characters`, line)
+  }
+
+  private tooWide(line: number): never {
+    const max = this.maxFields.toLocaleString('en-GB')
+    throw new CsvSyntaxError(`A row has more than ${max} values`, line)
   }
 
   push(text: string, out: CsvRecord[]): void {
@@ -90,6 +109,7 @@ export class CsvTokenizer {
         if (nextCR < pos) nextCR = indexOrEnd(text, '\r', pos)
         if (nextLF < end || nextCR < end) line += countLineBreaks(text, pos, end)
         field += text.slice(pos, end)
+        if (field.length > this.maxFieldChars) this.tooLong(this.quoteLine)
         if (quote === -1) break
         pos = quote + 1
         if (pos === length) {
@@ -134,9 +154,13 @@ export class CsvTokenizer {
       const end = Math.min(nextDelimiter, nextLF, nextCR)
       if (end === length) {
         field += text.slice(pos)
+        if (field.length > this.maxFieldChars) this.tooLong(recordLine)
         break
       }
-      fields.push(field === '' ? text.slice(pos, end) : field + text.slice(pos, end))
+      const value = field === '' ? text.slice(pos, end) : field + text.slice(pos, end)
+      if (value.length > this.maxFieldChars) this.tooLong(recordLine)
+      fields.push(value)
+      if (fields.length > this.maxFields) this.tooWide(recordLine)
       field = ''
       mode = FIELD_START
       pos = end + 1
@@ -158,10 +182,11 @@ export class CsvTokenizer {
 
   finish(out: CsvRecord[]): void {
     if (this.mode === QUOTED) {
-      throw new CsvSyntaxError('Unterminated quoted field', this.quoteLine)
+      throw new CsvSyntaxError('A quoted value has no closing quote', this.quoteLine)
     }
     if (this.mode !== FIELD_START || this.fields.length > 0) {
       this.fields.push(this.field)
+      if (this.fields.length > this.maxFields) this.tooWide(this.recordLine)
       out.push({ line: this.recordLine, fields: this.fields })
     }
     this.mode = FIELD_START
@@ -176,7 +201,7 @@ export async function* parseCsvBatches(
   chunks: AsyncIterable<string> | Iterable<string>,
   options: ParseOptions,
 ): AsyncGenerator<CsvRecord[]> {
-  const tokenizer = new CsvTokenizer(options.delimiter)
+  const tokenizer = new CsvTokenizer(options.delimiter, options)
   for await (const chunk of chunks) {
     const batch: CsvRecord[] = []
     tokenizer.push(chunk, batch)
@@ -197,7 +222,7 @@ export async function* parseCsv(
 }
 
 export function parseCsvText(text: string, options: ParseOptions): CsvRecord[] {
-  const tokenizer = new CsvTokenizer(options.delimiter)
+  const tokenizer = new CsvTokenizer(options.delimiter, options)
   const records: CsvRecord[] = []
   tokenizer.push(text, records)
   tokenizer.finish(records)

@@ -1,15 +1,40 @@
 // ALTER TABLE statements for one column of a user table, built from catalog ids and our own types.
 import { type RawBuilder, sql } from 'kysely'
-import { POSTGRES_TYPES } from './column-types.js'
+import { definitionOf } from './column-types.js'
 import { checkExpression, columnDefinition, dropIndexStatements, indexStatements } from './ddl.js'
 import { columnRef, objectName, tableRef } from './names.js'
 import type { ColumnInfo } from './types.js'
 
-export function addColumnStatements(tableId: number, column: ColumnInfo): RawBuilder<unknown>[] {
-  return [
-    sql`alter table ${tableRef(tableId)} add column ${columnDefinition(tableId, column)}`,
+// Postgres keeps an added column's default for the rows already there in pg_attribute (even when
+// there are none), which cannot hold a value beyond about 8 kB ("row is too big"); past this many
+// bytes the default is set after the column is added, and written into the rows instead.
+const LONG_DEFAULT_BYTES = 2000
+
+export const isLongDefault = (value: string | null) =>
+  value !== null && Buffer.byteLength(value) > LONG_DEFAULT_BYTES
+
+// `fillRows`: the default is long, so it is set after the column is added and written into each
+// row; constraints come once every row has its value.
+export function addColumnStatements(
+  tableId: number,
+  column: ColumnInfo,
+  options = { fillRows: false },
+): RawBuilder<unknown>[] {
+  const add = (definition: ColumnInfo) =>
+    sql`alter table ${tableRef(tableId)} add column ${columnDefinition(tableId, definition)}`
+  if (!options.fillRows || column.defaultValue === null) {
+    return [add(column), ...indexStatements(tableId, column)]
+  }
+  const plain = { ...column, required: false, unique: false, defaultValue: null }
+  const filled = { ...plain, defaultValue: column.defaultValue }
+  const statements = [
+    add(plain),
+    alterColumnStatement(tableId, plain, filled, null),
+    sql`update ${tableRef(tableId)} set ${columnRef(column.id)} = default`,
+    alterColumnStatement(tableId, filled, column, null),
     ...indexStatements(tableId, column),
   ]
+  return statements.filter((statement): statement is RawBuilder<unknown> => statement !== null)
 }
 
 export function dropColumnStatement(tableId: number, columnId: number): RawBuilder<unknown> {
@@ -28,7 +53,7 @@ function alterColumnStatement(
   using: RawBuilder<unknown> | null,
 ): RawBuilder<unknown> | null {
   const column = columnRef(after.id)
-  const pgType = sql.raw(POSTGRES_TYPES[after.type])
+  const pgType = sql.raw(definitionOf(after.type).postgres)
   const keyName = sql.id(objectName('key', tableId, after.id))
   const checkName = sql.id(objectName('check', tableId, after.id))
   const checkChanged = using !== null || !sameChoices(before.choices, after.choices)

@@ -1,6 +1,6 @@
 // Checking what a user asked a column to be: name, type, choices and default, before any SQL runs.
 import { ColumnChangeError } from './column-errors.js'
-import { type ColumnType, isColumnType, parseValue } from './column-types.js'
+import { type ColumnType, isColumnType, parseValue, textProblem } from './column-types.js'
 import type { ColumnInfo, ColumnSpec } from './types.js'
 
 export const MAX_NAME_CHARS = 100
@@ -19,15 +19,15 @@ export interface ColumnChanges {
 // What a column will be: everything a catalog row holds except its id, slug and position.
 export type ColumnShape = Omit<ColumnInfo, 'id' | 'slug' | 'position'>
 
-// Postgres text cannot hold NUL, so it is refused here rather than by a database error.
-const hasNul = (value: string) => value.includes('\u0000')
-
+// Postgres text cannot hold NUL (nor UTF-8 a lone surrogate): refused here, not by the database.
 export function checkName(raw: string): string {
   const name = raw.trim()
   if (name === '') throw new ColumnChangeError('Give the column a name', 'name')
-  if (name.length > MAX_NAME_CHARS || hasNul(name)) {
+  if (name.length > MAX_NAME_CHARS) {
     throw new ColumnChangeError(`A column name can be at most ${MAX_NAME_CHARS} characters`, 'name')
   }
+  const problem = textProblem(name)
+  if (problem) throw new ColumnChangeError(problem, 'name')
   return name
 }
 
@@ -45,9 +45,11 @@ export function checkChoices(raw: readonly string[] | null | undefined): string[
   if (choices.length === 0) refuse('Give at least one choice')
   if (choices.length > MAX_CHOICES) refuse(`A column can have at most ${MAX_CHOICES} choices`)
   for (const [index, choice] of choices.entries()) {
-    if (choice.length > MAX_CHOICE_CHARS || hasNul(choice)) {
+    if (choice.length > MAX_CHOICE_CHARS) {
       refuse(`Each choice can be at most ${MAX_CHOICE_CHARS} characters`)
     }
+    const problem = textProblem(choice)
+    if (problem) refuse(problem)
     if (choices.indexOf(choice) !== index) refuse(`“${choice}” is listed twice`)
   }
   return choices

@@ -3,11 +3,24 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { getTableById, toColumnInfo } from './catalog.js'
 import { alterCheckingConstraints } from './column-constraints.js'
-import { addColumnStatements, changeColumnStatements, dropColumnStatement } from './column-ddl.js'
+import {
+  addColumnStatements,
+  changeColumnStatements,
+  dropColumnStatement,
+  isLongDefault,
+} from './column-ddl.js'
 import { ColumnChangeError, count } from './column-errors.js'
 import { type ColumnChanges, changedColumnShape, newColumnShape } from './column-spec.js'
 import { checkConversion, conversionExpression } from './conversion.js'
+import { waitForIndexBuilds } from './indexes.js'
 import { columnRef, tableRef } from './names.js'
+import {
+  confirmGone,
+  isRetryable,
+  lockForColumnChange,
+  retryingRaces,
+  TableGoneError,
+} from './table-locks.js'
 import { columnSlugs, MAX_COLUMNS, touchTable } from './tables.js'
 import type { ColumnInfo, ColumnSpec, TableInfo } from './types.js'
 
@@ -19,16 +32,42 @@ export {
 } from './column-errors.js'
 export type { ColumnChanges } from './column-spec.js'
 
-// Locks the user table before the catalog row (the order row writes take), then reads both afresh.
-async function openTable(trx: Db, tableId: number, lockData: boolean): Promise<TableInfo> {
-  const exists = await trx.selectFrom('tables').select('id').where('id', '=', tableId).execute()
-  if (exists.length === 0) throw new ColumnChangeError('No such table')
-  if (lockData) {
-    // Blocks row writes (not reads) until commit, so what was checked is what gets altered.
-    await sql`lock table ${tableRef(tableId)} in share row exclusive mode`.execute(trx)
+const LOCK_NOT_AVAILABLE = '55P03'
+
+// Waiting longer than this for a lock (behind a long export, say) refuses the change instead:
+// meanwhile every read and write of the table would queue behind it.
+const LOCK_TIMEOUT = '10s'
+
+// Each change is one transaction that first locks the user table, then its catalog row (the order
+// row writes take), and reads both afresh. Races Postgres breaks off are retried; the loser of one
+// that goes on, or a table that went, gets a message.
+async function changeColumns(
+  db: Db,
+  tableId: number,
+  lockData: boolean,
+  change: (trx: Db, current: TableInfo) => Promise<TableInfo>,
+): Promise<TableInfo> {
+  if (lockData) await waitForIndexBuilds(db, tableId)
+  try {
+    return await retryingRaces(() =>
+      db.transaction().execute(async (trx) => {
+        await sql`set local lock_timeout = ${sql.lit(LOCK_TIMEOUT)}`.execute(trx)
+        return change(trx, await lockForColumnChange(trx, tableId, lockData))
+      }),
+    )
+  } catch (error) {
+    if (error instanceof TableGoneError) {
+      await confirmGone(db, error)
+      throw new ColumnChangeError('No such table')
+    }
+    const code = (error as { code?: string }).code
+    if (isRetryable(error) || code === LOCK_NOT_AVAILABLE) {
+      throw new ColumnChangeError(
+        'The table is busy (a long export or import, or other changes), so nothing was changed: try again in a moment',
+      )
+    }
+    throw error
   }
-  await trx.selectFrom('tables').select('id').where('id', '=', tableId).forUpdate().execute()
-  return (await getTableById(trx, tableId)) as TableInfo
 }
 
 // columnSlugs gives one slug for each name.
@@ -70,8 +109,7 @@ async function countRows(trx: Db, tableId: number): Promise<number> {
 
 export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Promise<TableInfo> {
   const shape = newColumnShape(spec)
-  return db.transaction().execute(async (trx) => {
-    const current = await openTable(trx, table.id, true)
+  return changeColumns(db, table.id, true, async (trx, current) => {
     if (current.columns.length >= MAX_COLUMNS) {
       throw new ColumnChangeError(
         `A table can have at most ${MAX_COLUMNS} columns; delete one before adding another`,
@@ -106,7 +144,9 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
       })
       .returningAll()
       .executeTakeFirstOrThrow()
-    for (const statement of addColumnStatements(table.id, toColumnInfo(row))) {
+    // Even on an empty table, Postgres would keep a long default where it cannot fit.
+    const options = { fillRows: isLongDefault(shape.defaultValue) }
+    for (const statement of addColumnStatements(table.id, toColumnInfo(row), options)) {
       await statement.execute(trx)
     }
     return finish(trx, table.id)
@@ -120,8 +160,7 @@ export async function updateColumn(
   columnId: number,
   changes: ColumnChanges,
 ): Promise<TableInfo> {
-  return db.transaction().execute(async (trx) => {
-    const current = await openTable(trx, table.id, true)
+  return changeColumns(db, table.id, true, async (trx, current) => {
     const column = findColumn(current, columnId)
     const shape = changedColumnShape(column, changes)
     const others = current.columns.filter((other) => other.id !== columnId)
@@ -163,8 +202,7 @@ export async function moveColumn(
   columnId: number,
   direction: 'up' | 'down',
 ): Promise<TableInfo> {
-  return db.transaction().execute(async (trx) => {
-    const current = await openTable(trx, table.id, false)
+  return changeColumns(db, table.id, false, async (trx, current) => {
     const columns = [...current.columns]
     const index = columns.indexOf(findColumn(current, columnId))
     const other = direction === 'up' ? index - 1 : index + 1
@@ -176,8 +214,7 @@ export async function moveColumn(
 }
 
 export async function deleteColumn(db: Db, table: TableInfo, columnId: number): Promise<TableInfo> {
-  return db.transaction().execute(async (trx) => {
-    const current = await openTable(trx, table.id, true)
+  return changeColumns(db, table.id, true, async (trx, current) => {
     findColumn(current, columnId)
     await dropColumnStatement(table.id, columnId).execute(trx)
     await trx.deleteFrom('columns').where('id', '=', columnId).execute()

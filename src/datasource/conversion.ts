@@ -2,13 +2,15 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { ConversionError, type ConversionSample, shorten } from './column-errors.js'
-import { blankSql, convertedSql, refusedSql, sourceOf, storableJson } from './column-rules.js'
-import { type ColumnType, parseValue, selectAsText } from './column-types.js'
+import { blankSql, checkableInSql, convertedSql, refusedSql, sourceOf } from './column-rules.js'
+import { type ColumnType, definitionOf, parseValue, selectAsText } from './column-types.js'
 import { columnRef, tableRef } from './names.js'
 import type { ColumnInfo } from './types.js'
 
 const MAX_SAMPLES = 5
-const JSON_BATCH_ROWS = 5000
+const PARSE_BATCH_ROWS = 5000
+// A batch also stops once it holds this much text, so long values never pile up in memory.
+const PARSE_BATCH_BYTES = 16 << 20
 
 // What parseValue would be given for each row: the old value as the old type shows it.
 const sourceText = (column: ColumnInfo) => selectAsText(column.type, columnRef(column.id))
@@ -29,10 +31,9 @@ export async function checkConversion(
   from: ColumnInfo,
   to: { type: ColumnType; choices: readonly string[] | null },
 ): Promise<void> {
-  const { failures, samples } =
-    to.type === 'json'
-      ? await jsonFailures(trx, tableId, from)
-      : await sqlFailures(trx, tableId, from, to.type, to.choices)
+  const { failures, samples } = checkableInSql(to.type)
+    ? await sqlFailures(trx, tableId, from, to.type, to.choices)
+    : await parseFailures(trx, tableId, from, to)
   if (failures > 0) throw new ConversionError(to.type, failures, samples)
 }
 
@@ -46,7 +47,7 @@ async function sqlFailures(
   trx: Db,
   tableId: number,
   from: ColumnInfo,
-  type: Exclude<ColumnType, 'json'>,
+  type: ColumnType,
   choices: readonly string[] | null,
 ): Promise<Failures> {
   const source = sourceOfColumn(from)
@@ -68,26 +69,38 @@ async function sqlFailures(
   }
 }
 
-// Postgres 15 cannot test JSON without raising an error, so these values go through parseValue.
-async function jsonFailures(trx: Db, tableId: number, from: ColumnInfo): Promise<Failures> {
+// Types with no SQL twin (JSON: Postgres 15 cannot test it without raising an error) go through
+// parseValue itself, a batch of rows at a time.
+async function parseFailures(
+  trx: Db,
+  tableId: number,
+  from: ColumnInfo,
+  to: { type: ColumnType; choices: readonly string[] | null },
+): Promise<Failures> {
   const source = sourceOfColumn(from)
+  const max = sql.lit(definitionOf(to.type).maxLength ?? 2 ** 30)
   const result: Failures = { failures: 0, samples: [] }
   let after = 0
   while (true) {
-    const { rows } = await sql<{ id: string | number; value: string }>`
-      select id, ${source.text} as value from ${tableRef(tableId)}
-      where id > ${after} and not ${blankSql(source)} order by id limit ${JSON_BATCH_ROWS}
+    // Text over the type's limit is refused without being read; the rest comes in batches.
+    const { rows } = await sql<{ id: string | number; value: string | null; sample: string }>`
+      select id, value, sample from (
+        select id, case when char_length(${source.text}) <= ${max} then ${source.text} end as value,
+          left(${source.text}, 101) as sample,
+          sum(octet_length(${source.text})) over (order by id) - octet_length(${source.text}) as before
+        from ${tableRef(tableId)}
+        where id > ${after} and not ${blankSql(source)} order by id limit ${PARSE_BATCH_ROWS}
+      ) as batch where before < ${sql.lit(PARSE_BATCH_BYTES)} order by id
     `.execute(trx)
     for (const row of rows) {
-      const parsed = parseValue('json', row.value)
-      if (parsed.ok && storableJson(parsed.value)) continue
+      if (row.value !== null && parseValue(to.type, row.value, to.choices).ok) continue
       result.failures++
       if (result.samples.length < MAX_SAMPLES) {
-        result.samples.push({ rowId: Number(row.id), value: shorten(row.value) })
+        result.samples.push({ rowId: Number(row.id), value: shorten(row.sample) })
       }
     }
     const last = rows.at(-1)
-    if (!last || rows.length < JSON_BATCH_ROWS) return result
+    if (!last) return result
     after = Number(last.id)
   }
 }

@@ -1,6 +1,6 @@
 // Postgres refusals of a row write, turned into messages on the form fields that caused them.
 import * as v from 'valibot'
-import { CHECK_MESSAGES } from './column-types.js'
+import { definitionOf } from './column-types.js'
 import { objectName, physicalColumnName } from './names.js'
 import { type FieldErrors, REQUIRED_MESSAGE, ROW_ERROR, type RowValues } from './row-schema.js'
 import type { ColumnInfo, TableInfo } from './types.js'
@@ -39,7 +39,7 @@ function violatedColumn(table: TableInfo, error: DbError): ColumnInfo | undefine
 
 // A CHECK constraint only guards types that parseValue also checks, in the same words.
 const typeMessage = (column: ColumnInfo) =>
-  CHECK_MESSAGES[column.type] ?? 'Is not allowed in this column'
+  definitionOf(column.type).checkMessage ?? 'Is not allowed in this column'
 
 // Data exceptions do not name the column: find the value Postgres quotes, or one it cannot hold.
 function suspectColumn(table: TableInfo, values: RowValues, error: DbError): ColumnInfo | null {

@@ -1,39 +1,21 @@
 // DDL fragments for user tables, built from catalog ids and our own type names only.
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import {
-  type ColumnType,
-  EMAIL_PATTERN,
-  POSTGRES_TYPES,
-  SEARCHABLE_TYPES,
-  URL_PATTERN,
-} from './column-types.js'
+import { definitionOf } from './column-types.js'
 import { columnRef, DATA_SCHEMA, objectName, tableRef } from './names.js'
 import type { ColumnInfo } from './types.js'
 
 // A CHECK expression for types whose values Postgres alone would not constrain.
 export function checkExpression(column: ColumnInfo): RawBuilder<unknown> | null {
-  const ref = columnRef(column.id)
-  switch (column.type) {
-    case 'email':
-      return sql`${ref} ~ ${sql.lit(EMAIL_PATTERN)}`
-    case 'url':
-      return sql`${ref} ~ ${sql.lit(URL_PATTERN)}`
-    case 'choice':
-      return sql`${ref} in (${sql.join((column.choices ?? []).map((choice) => sql.lit(choice)))})`
-    default:
-      return null
-  }
+  return definitionOf(column.type).checkSql(columnRef(column.id), column)
 }
 
 export function columnDefinition(tableId: number, column: ColumnInfo): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [columnRef(column.id), sql.raw(POSTGRES_TYPES[column.type])]
+  const pgType = sql.raw(definitionOf(column.type).postgres)
+  const parts: RawBuilder<unknown>[] = [columnRef(column.id), pgType]
   if (column.required) parts.push(sql`not null`)
-  if (column.defaultValue !== null) {
-    parts.push(
-      sql`default ${sql.lit(column.defaultValue)}::${sql.raw(POSTGRES_TYPES[column.type])}`,
-    )
-  }
+  if (column.defaultValue !== null)
+    parts.push(sql`default ${sql.lit(column.defaultValue)}::${pgType}`)
   if (column.unique)
     parts.push(sql`constraint ${sql.id(objectName('key', tableId, column.id))} unique`)
   const check = checkExpression(column)
@@ -51,43 +33,49 @@ export function createTableStatement(tableId: number, columns: ColumnInfo[]): Ra
   return sql`create table ${tableRef(tableId)} (${sql.join(definitions)})`
 }
 
-// What a column sorts by. Long text, URLs and JSON can outgrow a B-tree entry (~2.7 kB), so they
-// sort by their first 200 characters (ties by row id), which an index can hold.
-export const SORT_PREFIX = 200
-const PREFIX_SORTED: ReadonlySet<ColumnType> = new Set(['long_text', 'url', 'json'])
-
+// What a column sorts by (long values by a prefix that fits a B-tree entry), and its type.
 export function sortExpression(column: ColumnInfo): {
   expression: RawBuilder<unknown>
   type: string
 } {
-  const ref = columnRef(column.id)
-  return PREFIX_SORTED.has(column.type)
-    ? { expression: sql`left(${ref}::text, ${sql.lit(SORT_PREFIX)})`, type: 'text' }
-    : { expression: ref, type: POSTGRES_TYPES[column.type] }
+  const definition = definitionOf(column.type)
+  return { expression: definition.sortSql(columnRef(column.id)), type: definition.sortType }
 }
 
 // Which columns get which index: every column a B-tree on (sort expression, id), so every sort is
 // an index scan; text-like columns a trigram GIN index, so substring search need not read every row.
 
+export interface IndexBuild {
+  name: string
+  statement: RawBuilder<unknown>
+}
+
 // `concurrently` builds without blocking writers (Postgres only, and never in a transaction).
-export function indexStatements(
+export function columnIndexes(
   tableId: number,
   column: ColumnInfo,
   options = { concurrently: false },
-): RawBuilder<unknown>[] {
+): IndexBuild[] {
   const ref = columnRef(column.id)
   const create = sql.raw(
     options.concurrently ? 'create index concurrently if not exists' : 'create index if not exists',
   )
-  const statements: RawBuilder<unknown>[] = []
-  statements.push(sql`${create} ${sql.id(objectName('sort', tableId, column.id))}
-    on ${tableRef(tableId)} ((${sortExpression(column).expression}), id)`)
-  if (SEARCHABLE_TYPES.has(column.type)) {
-    statements.push(sql`${create} ${sql.id(objectName('trgm', tableId, column.id))}
-      on ${tableRef(tableId)} using gin (${ref} gin_trgm_ops)`)
+  const build = (kind: string, how: RawBuilder<unknown>): IndexBuild => {
+    const name = objectName(kind, tableId, column.id)
+    return { name, statement: sql`${create} ${sql.id(name)} on ${tableRef(tableId)} ${how}` }
   }
-  return statements
+  const builds = [build('sort', sql`((${sortExpression(column).expression}), id)`)]
+  if (definitionOf(column.type).searchable) {
+    builds.push(build('trgm', sql`using gin (${ref} gin_trgm_ops)`))
+  }
+  return builds
 }
+
+export const indexStatements = (
+  tableId: number,
+  column: ColumnInfo,
+  options = { concurrently: false },
+) => columnIndexes(tableId, column, options).map((build) => build.statement)
 
 // Before a column changes type: its indexes may not suit the new type (trigram on a number).
 export function dropIndexStatements(tableId: number, columnId: number): RawBuilder<unknown>[] {

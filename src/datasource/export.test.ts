@@ -60,7 +60,12 @@ describe('exportRows', () => {
       search: 'E',
       order: { column: people.columns[1] ?? null, descending: true },
     }
-    const page = await listRows(database.db, people, { ...query, page: 1, perPage: 100 })
+    const page = await listRows(database.db, people, {
+      ...query,
+      page: 1,
+      perPage: 100,
+      cellChars: null,
+    })
     const batches = await collect(exportRows(database.db, people, query))
     expect(batches).toHaveLength(1)
     expect(batches.flat()).toEqual(page.rows)

@@ -1,11 +1,14 @@
 // Bulk loading: validated CSV records stream into a user table through COPY, all or nothing.
 import { sql } from 'kysely'
-import { type CsvRecord, formatCsvRow } from '../csv/index.js'
+import { type CsvRecord, CsvSyntaxError, formatCsvRow } from '../csv/index.js'
 import type { Database, Db } from '../db/database.js'
+import { ColumnChangeError } from './column-errors.js'
 import { parseValue } from './column-types.js'
 import { createIndexes } from './ddl.js'
 import { buildIndexes } from './indexes.js'
 import { columnRef, tableRef } from './names.js'
+import { confirmGone, lockForRowWrites, TableGoneError } from './table-locks.js'
+import { TableSettingsError } from './table-names.js'
 import { insertTable, type NewTable, touchTable } from './tables.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
@@ -22,6 +25,21 @@ export class ImportError extends Error {
   }
 }
 
+// A CSV file that cannot be read, as the import's own error: "line 3: a quoted value has no…".
+export function csvImportError(error: CsvSyntaxError): ImportError {
+  const reason = error.message.replace(/ \(line \d+\)$/, '')
+  return new ImportError(error.line, null, reason.charAt(0).toLowerCase() + reason.slice(1))
+}
+
+// Records, with a file's syntax errors given as ImportError.
+export async function* readableRecords<T>(records: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* records
+  } catch (error) {
+    throw error instanceof CsvSyntaxError ? csvImportError(error) : error
+  }
+}
+
 // `targets[i]` receives field i of each record; null skips that field.
 async function* copyChunks(
   records: AsyncIterable<CsvRecord>,
@@ -30,7 +48,7 @@ async function* copyChunks(
   const used = targets.flatMap((column, index) => (column ? [{ column, index }] : []))
   let lines: string[] = []
   let size = 0
-  for await (const record of records) {
+  for await (const record of readableRecords(records)) {
     if (record.fields.length !== targets.length) {
       throw new ImportError(
         record.line,
@@ -129,7 +147,7 @@ export async function importNewTable(
   records: AsyncIterable<CsvRecord>,
 ): Promise<NewTableImport> {
   const { table, rows, deferred } = await database.db.transaction().execute(async (trx) => {
-    const table = await insertTable(trx, input, { indexes: false })
+    const table = await insertTable(trx, input, { indexes: false }).catch(refusedTable)
     const rows = await copyRecords(database, trx, table, records, table.columns)
     const deferred = database.kind === 'postgres' && rows >= DEFERRED_INDEX_ROWS
     if (!deferred) {
@@ -142,13 +160,49 @@ export async function importNewTable(
   return { table, rows, indexing }
 }
 
+// What insertTable refuses (a name, a column, too many columns), said as the import's error.
+function refusedTable(error: unknown): never {
+  if (error instanceof ColumnChangeError || error instanceof TableSettingsError) {
+    const reason = error.message.charAt(0).toLowerCase() + error.message.slice(1)
+    throw new ImportError(null, null, reason)
+  }
+  throw error
+}
+
+// The targets as the table has them now: the columns may have changed since they were matched.
+function currentTargets(current: TableInfo, targets: (ColumnInfo | null)[]): (ColumnInfo | null)[] {
+  return targets.map((target) => {
+    if (!target) return null
+    const column = current.columns.find((candidate) => candidate.id === target.id)
+    if (!column) {
+      throw new ImportError(
+        null,
+        target.name,
+        'this column was deleted while the file was being imported',
+      )
+    }
+    return column
+  })
+}
+
+// Takes the lock row writes take, so a column change waits for the import (or the import for it),
+// and checks each value by its column as it is then.
 export async function appendRecords(
   database: Database,
   table: TableInfo,
   records: AsyncIterable<CsvRecord>,
   targets: (ColumnInfo | null)[],
 ): Promise<number> {
-  return database.db
-    .transaction()
-    .execute((trx) => copyRecords(database, trx, table, records, targets))
+  try {
+    return await database.db.transaction().execute(async (trx) => {
+      const current = await lockForRowWrites(trx, table.id)
+      return copyRecords(database, trx, current, records, currentTargets(current, targets))
+    })
+  } catch (error) {
+    if (error instanceof TableGoneError) {
+      await confirmGone(database.db, error)
+      throw new ImportError(null, null, 'the table was deleted')
+    }
+    throw error
+  }
 }

@@ -1,22 +1,78 @@
-// Index upkeep on Postgres: builds after a big import, and repairs of builds cut short.
+// Index upkeep on Postgres: builds after a big import, repairs of builds cut short, and keeping
+// column changes from meeting a build head on.
 import { sql } from 'kysely'
-import type { Database } from '../db/database.js'
+import type { Database, Db } from '../db/database.js'
 import { reportError } from '../sentry.js'
 import { getTableById } from './catalog.js'
-import { createIndexes } from './ddl.js'
-import { DATA_SCHEMA } from './names.js'
+import { ColumnChangeError } from './column-errors.js'
+import { columnIndexes, type IndexBuild } from './ddl.js'
+import { DATA_SCHEMA, physicalTableName } from './names.js'
+import { isUndefinedColumn, isUndefinedTable } from './read-columns.js'
+import { isRetryable } from './table-locks.js'
 import type { TableInfo } from './types.js'
+
+const BUILD_ATTEMPTS = 5
+const WAIT_FOR_BUILD_MS = 10_000
+const POLL_MS = 200
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+// A build of an index whose name the statement gives, made again if Postgres broke it off.
+async function buildOne(db: Db, { name, statement }: IndexBuild) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await statement.execute(db)
+      return
+    } catch (error) {
+      // The column or table went while the build waited: nothing left to index.
+      if (isUndefinedColumn(error) || isUndefinedTable(error)) return
+      if (!isRetryable(error) || attempt === BUILD_ATTEMPTS) throw error
+      // A broken-off concurrent build leaves an invalid index behind, which IF NOT EXISTS would keep.
+      await sql`drop index if exists ${sql.id(DATA_SCHEMA, name)}`.execute(db)
+      await pause(500 * attempt)
+    }
+  }
+}
 
 // Builds a table's missing indexes without blocking its readers or writers; never rejects.
 export async function buildIndexes(database: Database, table: TableInfo): Promise<void> {
   try {
-    await createIndexes(database.db, table.id, table.columns, { concurrently: true })
+    const current = await getTableById(database.db, table.id)
+    for (const column of current?.columns ?? []) {
+      for (const build of columnIndexes(table.id, column, { concurrently: true })) {
+        await buildOne(database.db, build)
+      }
+    }
   } catch (error) {
     console.error(
       `Building the indexes of table ${table.id} failed; scripts/migrate retries`,
       error,
     )
     reportError(error)
+  }
+}
+
+// A concurrent index build waits for every transaction holding a snapshot, and a column change
+// waiting for its table lock holds one: each would wait for the other until Postgres broke one
+// off. So a change first waits, outside any transaction, for builds on its table to end.
+export async function waitForIndexBuilds(
+  db: Db,
+  tableId: number,
+  timeoutMs = WAIT_FOR_BUILD_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  const name = `${DATA_SCHEMA}.${physicalTableName(tableId)}`
+  while (true) {
+    const { rows } = await sql`
+      select 1 from pg_stat_progress_create_index where relid = to_regclass(${name})
+    `.execute(db)
+    if (rows.length === 0) return
+    if (Date.now() >= deadline) {
+      throw new ColumnChangeError(
+        'The table’s indexes are still being built after its import, so nothing was changed: try again in a minute',
+      )
+    }
+    await pause(POLL_MS)
   }
 }
 

@@ -5,7 +5,16 @@ import type { Db } from '../db/database.js'
 import { clampPage, pageCount } from '../lib/pagination.js'
 import { type Cursor, encodeCursor, type RowOrder, segments, sortKey } from './keyset.js'
 import { tableRef } from './names.js'
-import { countRows, type RawRow, searchCondition, selectList, toRow } from './rows.js'
+import { type ReadColumns, readWithCurrentColumns } from './read-columns.js'
+import {
+  countMatches,
+  currentOrder,
+  GRID_CELL_CHARS,
+  type RawRow,
+  searchCondition,
+  selectList,
+  toRow,
+} from './rows.js'
 import type { Row, TableInfo } from './types.js'
 
 export type PageAt =
@@ -23,6 +32,8 @@ export interface RowQuery {
   perPage: number
   // Tests lower this to reach the estimated-count path with little data.
   exactCountLimit?: number
+  // Values are cut to this many characters (GRID_CELL_CHARS unless given); null reads them whole.
+  cellChars?: number | null
 }
 
 export interface RowPage {
@@ -48,9 +59,15 @@ interface Scan {
   limit: number
 }
 
+interface Reader {
+  db: Db
+  table: TableInfo
+  columns: ReadColumns
+  cellChars: number | null
+}
+
 async function scan(
-  db: Db,
-  table: TableInfo,
+  { db, table, columns, cellChars }: Reader,
   order: RowOrder | null,
   s: Scan,
 ): Promise<KeyedRow[]> {
@@ -68,7 +85,7 @@ async function scan(
     const ids = sql`select id as page_id from ${tableRef(table.id)}
       where ${where} order by ${segment.orderBy} offset ${skip} limit ${want}`
     const { rows } = await sql<KeyedRow>`
-      select ${selectList(table)}, ${sortKey(order)} as _k from ${tableRef(table.id)}
+      select ${selectList(columns, cellChars)}, ${sortKey(order)} as _k from ${tableRef(table.id)}
       join (${ids}) as page on id = page.page_id
       order by ${segment.orderBy}
     `.execute(db)
@@ -88,11 +105,42 @@ async function scan(
 const cursorOf = (row: KeyedRow | undefined) =>
   row ? encodeCursor({ key: row._k, id: Number(row.id) }) : null
 
+// A table deleted while the page was being read: no rows.
+const nothing = (perPage: number): RowPage => ({
+  rows: [],
+  total: 0,
+  estimated: false,
+  page: 1,
+  pageCount: pageCount(0, perPage),
+  hasPrevious: false,
+  hasNext: false,
+  firstCursor: null,
+  lastCursor: null,
+})
+
 export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promise<RowPage> {
-  const { total, estimated } = await countRows(db, table, query.search, query.exactCountLimit)
+  const cellChars = query.cellChars === undefined ? GRID_CELL_CHARS : query.cellChars
+  return readWithCurrentColumns(
+    db,
+    table,
+    (columns) => readPage({ db, table, columns, cellChars }, query),
+    () => nothing(query.perPage),
+  )
+}
+
+async function readPage(reader: Reader, query: RowQuery): Promise<RowPage> {
+  const { db, table, columns, cellChars } = reader
+  const { total, estimated } = await countMatches(
+    db,
+    table,
+    columns,
+    query.search,
+    query.exactCountLimit,
+  )
   const pages = pageCount(total, query.perPage)
-  const where = searchCondition(table, query.search)
-  const { order, perPage } = query
+  const where = searchCondition(columns, query.search)
+  const { perPage } = query
+  const order = currentOrder(query.order, columns)
 
   const result = (
     rows: KeyedRow[],
@@ -100,7 +148,7 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
     hasPrevious: boolean,
     hasNext: boolean,
   ): RowPage => ({
-    rows: rows.map((raw) => toRow(table, raw)),
+    rows: rows.map((raw) => toRow(columns, raw, cellChars)),
     total,
     estimated,
     page,
@@ -113,7 +161,7 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
 
   async function last(): Promise<RowPage> {
     const count = estimated || total === 0 ? perPage : total - (pages - 1) * perPage
-    const rows = await scan(db, table, order, {
+    const rows = await scan(reader, order, {
       where,
       backwards: true,
       from: null,
@@ -129,7 +177,7 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
     if (!estimated && page > 1 && fromEnd < (page - 1) * perPage) {
       // Nearer the end: skip fewer rows by reading backwards.
       const count = total - (page - 1) * perPage - Math.max(0, fromEnd)
-      const rows = await scan(db, table, order, {
+      const rows = await scan(reader, order, {
         where,
         backwards: true,
         from: null,
@@ -138,7 +186,7 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
       })
       return result(rows.reverse(), page, true, page < pages)
     }
-    const rows = await scan(db, table, order, {
+    const rows = await scan(reader, order, {
       where,
       backwards: false,
       from: null,
@@ -153,7 +201,7 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
   try {
     if (at.kind === 'last') return await last()
     if (at.kind === 'after') {
-      const rows = await scan(db, table, order, {
+      const rows = await scan(reader, order, {
         where,
         backwards: false,
         from: at.cursor,
@@ -164,7 +212,7 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
       return result(rows.slice(0, perPage), Math.max(2, at.page), true, rows.length > perPage)
     }
     if (at.kind === 'before') {
-      const rows = await scan(db, table, order, {
+      const rows = await scan(reader, order, {
         where,
         backwards: true,
         from: at.cursor,
@@ -187,6 +235,16 @@ export interface CursorQuery {
   order: RowOrder | null
   after: Cursor | null
   limit: number
+  // Values are cut to this many characters; null reads them whole.
+  cellChars: number | null
+}
+
+export interface CursorPage {
+  rows: Row[]
+  total: number
+  estimated: boolean
+  // The cursor after the last row, when more rows follow.
+  next: string | null
 }
 
 // Rows after a cursor (or from the start) with the cursor of the next batch: the API's paging,
@@ -195,20 +253,28 @@ export async function listRowsAfter(
   db: Db,
   table: TableInfo,
   query: CursorQuery,
-): Promise<{ rows: Row[]; total: number; estimated: boolean; next: string | null }> {
-  const { total, estimated } = await countRows(db, table, query.search)
-  const rows = await scan(db, table, query.order, {
-    where: searchCondition(table, query.search),
-    backwards: false,
-    from: query.after,
-    skip: 0,
-    limit: query.limit + 1,
-  })
-  const page = rows.slice(0, query.limit)
-  return {
-    rows: page.map((raw) => toRow(table, raw)),
-    total,
-    estimated,
-    next: rows.length > query.limit ? cursorOf(page.at(-1)) : null,
-  }
+): Promise<CursorPage> {
+  return readWithCurrentColumns(
+    db,
+    table,
+    async (columns) => {
+      const reader = { db, table, columns, cellChars: query.cellChars }
+      const { total, estimated } = await countMatches(db, table, columns, query.search)
+      const rows = await scan(reader, currentOrder(query.order, columns), {
+        where: searchCondition(columns, query.search),
+        backwards: false,
+        from: query.after,
+        skip: 0,
+        limit: query.limit + 1,
+      })
+      const page = rows.slice(0, query.limit)
+      return {
+        rows: page.map((raw) => toRow(columns, raw, query.cellChars)),
+        total,
+        estimated,
+        next: rows.length > query.limit ? cursorOf(page.at(-1)) : null,
+      }
+    },
+    () => ({ rows: [], total: 0, estimated: false, next: null }),
+  )
 }

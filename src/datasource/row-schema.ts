@@ -1,6 +1,7 @@
-// Validating a row form: each column's text parsed by its type into the text Postgres will store.
+// Validating a row: each column's value (form text or typed JSON) parsed by its type into the text
+// Postgres will store, with a message per field at fault.
 import * as v from 'valibot'
-import { parseValue } from './column-types.js'
+import { parseTypedValue, parseValue } from './column-types.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
 // Values by column slug, as text for SQL; null stores NULL (or the column default on insert).
@@ -11,42 +12,78 @@ export type FieldErrors = Record<string, string>
 // The key for a message about the whole row; column slugs never start with '_' (see slugify).
 export const ROW_ERROR = '_row'
 export const REQUIRED_MESSAGE = 'A value is required'
+export const UNKNOWN_COLUMN_MESSAGE = 'No such column'
+const NOT_AN_OBJECT = 'Must be an object of column values'
 
-function fieldSchema(column: ColumnInfo) {
-  return v.pipe(
-    // A field missing from the form counts as blank.
-    v.optional(v.string('Must be text'), ''),
+export interface RowInputOptions {
+  // 'form' (the HTML forms): strings are form text; a missing field is blank, other fields are
+  // ignored. 'typed' (the API): JSON values, where a string in a JSON column is a JSON string;
+  // a missing field is null, and a field that names no column is an error.
+  input?: 'form' | 'typed'
+  // Only the fields given are checked and returned (a PATCH); otherwise every column is.
+  partial?: boolean
+  // A new row: in typed input, a null or missing value takes the column default if it has one.
+  insert?: boolean
+}
+
+function fieldSchema(column: ColumnInfo, options: RowInputOptions) {
+  const typed = options.input === 'typed'
+  const defaulted = typed && options.insert === true && column.defaultValue !== null
+  const field = v.pipe(
+    v.unknown(),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
-      const parsed = parseValue(column.type, dataset.value, column.choices)
+      const { value } = dataset
+      const parsed =
+        typeof value === 'string' && !typed
+          ? parseValue(column.type, value, column.choices)
+          : parseTypedValue(column.type, value, column.choices)
       if (!parsed.ok) {
         addIssue({ message: parsed.message })
         return NEVER
       }
-      if (parsed.value === null && column.required) {
+      if (parsed.value === null && column.required && !defaulted) {
         addIssue({ message: REQUIRED_MESSAGE })
         return NEVER
       }
       return parsed.value
     }),
   )
+  if (options.partial) return v.optional(field)
+  // A field missing from a form counts as blank; missing from typed JSON, as null.
+  return v.optional(field, typed ? null : '')
 }
 
-// Input: column slug → form text. Output: column slug → text or null. Other keys are dropped.
-export function rowSchema(table: TableInfo) {
+// Input: column slug → value. Output: column slug → text or null.
+export function rowSchema(table: TableInfo, options: RowInputOptions = {}) {
   return v.object(
-    Object.fromEntries(table.columns.map((column) => [column.slug, fieldSchema(column)])),
+    Object.fromEntries(table.columns.map((column) => [column.slug, fieldSchema(column, options)])),
+    NOT_AN_OBJECT,
   )
 }
 
 export type RowValidation = { ok: true; values: RowValues } | { ok: false; errors: FieldErrors }
 
 // Checks every field, so a form can show all its mistakes at once. `input` may be any parsed body.
-export function validateRow(table: TableInfo, input: unknown): RowValidation {
-  const result = v.safeParse(rowSchema(table), input)
-  if (result.success) return { ok: true, values: result.output as RowValues }
+export function validateRow(
+  table: TableInfo,
+  input: unknown,
+  options: RowInputOptions = {},
+  schema = rowSchema(table, options),
+): RowValidation {
+  if (Array.isArray(input)) return { ok: false, errors: { [ROW_ERROR]: NOT_AN_OBJECT } }
+  const result = v.safeParse(schema, input)
   const errors: FieldErrors = {}
-  for (const issue of result.issues) {
+  if (options.input === 'typed' && input && typeof input === 'object') {
+    const slugs = new Set(table.columns.map((column) => column.slug))
+    for (const key of Object.keys(input)) {
+      if (!slugs.has(key)) errors[key] = UNKNOWN_COLUMN_MESSAGE
+    }
+  }
+  for (const issue of result.issues ?? []) {
     errors[v.getDotPath(issue) ?? ROW_ERROR] ??= issue.message
+  }
+  if (result.success && Object.keys(errors).length === 0) {
+    return { ok: true, values: result.output as RowValues }
   }
   return { ok: false, errors }
 }

@@ -1,12 +1,14 @@
-// Reading rows of a user table: filtered by search, sorted, one page at a time.
+// Reading rows of a user table: the select list (whole values, or cut for a grid), search, order,
+// counts, and one row by id.
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { containsPattern } from '../lib/search.js'
-import { SEARCHABLE_TYPES, selectAsText } from './column-types.js'
+import { definitionOf, selectAsText } from './column-types.js'
 import { sortExpression } from './ddl.js'
 import type { RowOrder } from './keyset.js'
 import { columnRef, tableRef } from './names.js'
-import type { Row, TableInfo } from './types.js'
+import { type ReadColumns, readWithCurrentColumns } from './read-columns.js'
+import type { ColumnInfo, Row, TableInfo } from './types.js'
 
 export type { RowOrder } from './keyset.js'
 // Pages of rows live in list-rows.ts; re-exported here, where readers look for them.
@@ -14,34 +16,73 @@ export { listRows, type RowPage, type RowQuery } from './list-rows.js'
 
 export type RawRow = { id: string | number; _version: number } & Record<string, string | null>
 
-export function selectList(table: TableInfo): RawBuilder<unknown> {
+// A grid shows this many characters of a value; the row page and exports show it whole.
+export const GRID_CELL_CHARS = 300
+// jsonb has no cheap prefix: a value stored before JSON had a size limit, and bigger than any
+// allowed now, is not turned into text for a grid at all.
+const JSON_PREVIEW_BYTES = 2_000_000
+const NOT_PREVIEWED = 'A JSON value too large to preview here: open the row to see it.'
+
+// Cut to `chars` characters (one more is read, to tell whether anything was cut), in SQL, so a
+// long value is never read whole: left() reads only the first part of a TOASTed text.
+function cellSql(column: ColumnInfo, chars: number | null): RawBuilder<unknown> {
+  const ref = columnRef(column.id)
+  const text = selectAsText(column.type, ref)
+  if (chars === null) return text
+  const cut = sql`left(${text}, ${sql.lit(chars + 1)})`
+  if (definitionOf(column.type).postgres !== 'jsonb') return cut
+  const note = sql`rpad(${sql.lit(NOT_PREVIEWED)}, ${sql.lit(chars + 1)}, ' ')`
+  return sql`case when pg_column_size(${ref}) > ${sql.lit(JSON_PREVIEW_BYTES)} then ${note} else ${cut} end`
+}
+
+export function selectList(columns: ReadColumns, cellChars: number | null = null) {
   return sql.join([
     sql`id`,
     sql`_version`,
-    ...table.columns.map(
+    ...columns.map(
       (column, index) =>
-        sql`${selectAsText(column.type, columnRef(column.id))} as ${sql.id(`v${index}`)}`,
+        sql`${column ? cellSql(column, cellChars) : sql`null::text`} as ${sql.id(`v${index}`)}`,
     ),
   ])
 }
 
-export function toRow(table: TableInfo, raw: RawRow): Row {
-  return {
-    id: Number(raw.id),
-    version: Number(raw._version),
-    cells: table.columns.map((_, index) => raw[`v${index}`] ?? null),
-  }
+// Counts characters as code points, so a cut never splits a surrogate pair.
+function cutCell(text: string | null, chars: number): { text: string | null; cut: boolean } {
+  if (text === null || text.length <= chars) return { text, cut: false }
+  const points = Array.from(text)
+  if (points.length <= chars) return { text, cut: false }
+  return { text: points.slice(0, chars).join('').trimEnd(), cut: true }
 }
 
-export function searchCondition(table: TableInfo, search: string): RawBuilder<unknown> {
+export function toRow(columns: ReadColumns, raw: RawRow, cellChars: number | null = null): Row {
+  const row: Row = {
+    id: Number(raw.id),
+    version: Number(raw._version),
+    cells: columns.map((_, index) => raw[`v${index}`] ?? null),
+  }
+  if (cellChars === null) return row
+  const cells = row.cells.map((text) => cutCell(text, cellChars))
+  return { ...row, cells: cells.map((cell) => cell.text), truncated: cells.map((cell) => cell.cut) }
+}
+
+export function searchCondition(columns: ReadColumns, search: string): RawBuilder<unknown> {
   if (!search) return sql`true`
   const pattern = containsPattern(search)
-  const searchable = table.columns.filter((column) => SEARCHABLE_TYPES.has(column.type))
+  const searchable = columns.filter(
+    (column): column is ColumnInfo => column !== null && definitionOf(column.type).searchable,
+  )
   if (searchable.length === 0) return sql`false`
   return sql`(${sql.join(
     searchable.map((column) => sql`${columnRef(column.id)} ilike ${pattern}`),
     sql` or `,
   )})`
+}
+
+// The order with its column as `columns` have it now (none, if it was dropped).
+export function currentOrder(order: RowOrder | null, columns: ReadColumns): RowOrder | null {
+  if (!order?.column) return order
+  const id = order.column.id
+  return { ...order, column: columns.find((column) => column?.id === id) ?? null }
 }
 
 // Nulls sort last either way; the row id breaks ties so pages never overlap.
@@ -61,14 +102,15 @@ export interface RowCount {
 
 // Never a count(*) over a whole big table: without a search the catalog's row count is exact;
 // with one, matches are counted up to a limit, and past it the planner estimates.
-export async function countRows(
+export async function countMatches(
   db: Db,
   table: TableInfo,
+  columns: ReadColumns,
   search: string,
   exactLimit = EXACT_COUNT_LIMIT,
 ): Promise<RowCount> {
   if (!search) return { total: table.rowCount, estimated: false }
-  const where = searchCondition(table, search)
+  const where = searchCondition(columns, search)
   const { rows } = await sql<{ count: string | number }>`
     select count(*) as count from (
       select 1 from ${tableRef(table.id)} where ${where} limit ${exactLimit + 1}
@@ -87,10 +129,32 @@ export async function countRows(
   return { total: Math.min(Math.max(estimate, count), table.rowCount || estimate), estimated: true }
 }
 
+export function countRows(
+  db: Db,
+  table: TableInfo,
+  search: string,
+  exactLimit = EXACT_COUNT_LIMIT,
+): Promise<RowCount> {
+  return readWithCurrentColumns(
+    db,
+    table,
+    (columns) => countMatches(db, table, columns, search, exactLimit),
+    () => ({ total: 0, estimated: false }),
+  )
+}
+
+// One row with every value whole, or null (a bad id, a row or table that is not there).
 export async function getRow(db: Db, table: TableInfo, rowId: number): Promise<Row | null> {
   if (!Number.isSafeInteger(rowId) || rowId <= 0) return null
-  const { rows } = await sql<RawRow>`
-    select ${selectList(table)} from ${tableRef(table.id)} where id = ${rowId}
-  `.execute(db)
-  return rows[0] ? toRow(table, rows[0]) : null
+  return readWithCurrentColumns(
+    db,
+    table,
+    async (columns) => {
+      const { rows } = await sql<RawRow>`
+        select ${selectList(columns)} from ${tableRef(table.id)} where id = ${rowId}
+      `.execute(db)
+      return rows[0] ? toRow(columns, rows[0]) : null
+    },
+    () => null,
+  )
 }

@@ -4,41 +4,19 @@ import * as v from 'valibot'
 import type { Db } from '../db/database.js'
 import { slugify } from '../lib/slug.js'
 import { getTableById } from './catalog.js'
+import { TableDescriptionSchema, TableNameSchema, TableSettingsError } from './table-names.js'
 import { SlugTakenError, takenTableSlugs } from './tables.js'
 import type { TableInfo } from './types.js'
 
-export const MAX_TABLE_NAME = 100
-export const MAX_TABLE_DESCRIPTION = 2000
+export { TableSettingsError } from './table-names.js'
 
 export const TableSettingsSchema = v.object({
-  name: v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.nonEmpty('A name is required'),
-      v.maxLength(MAX_TABLE_NAME, `Must be at most ${MAX_TABLE_NAME} characters`),
-    ),
-  ),
-  description: v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.maxLength(MAX_TABLE_DESCRIPTION, 'Must be at most 2,000 characters'),
-    ),
-  ),
+  name: v.optional(TableNameSchema),
+  description: v.optional(TableDescriptionSchema),
   isPublic: v.optional(v.boolean()),
 })
 
 export type TableSettings = v.InferInput<typeof TableSettingsSchema>
-
-export class TableSettingsError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 // Frees `slug` for the table: a redirect holding it goes, another table holding it (or a reserved
 // word) refuses the rename. The old slug becomes a redirect.

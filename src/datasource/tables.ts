@@ -3,8 +3,11 @@ import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
 import { getTableById, toColumnInfo } from './catalog.js'
+import { ColumnChangeError } from './column-errors.js'
+import { type ColumnShape, newColumnShape } from './column-spec.js'
 import { createIndexes, createTableStatement } from './ddl.js'
 import { tableRef } from './names.js'
+import { checkTableText, TableDescriptionSchema, TableNameSchema } from './table-names.js'
 import type { ColumnSpec, TableInfo } from './types.js'
 
 export const MAX_COLUMNS = 200
@@ -40,41 +43,64 @@ export interface NewTable {
   columns: ColumnSpec[]
 }
 
+// Every column checked as addColumn checks one; ColumnChangeError names the first at fault.
+export function checkColumnSpecs(specs: ColumnSpec[]): ColumnShape[] {
+  if (specs.length > MAX_COLUMNS) {
+    throw new ColumnChangeError(
+      `A table can have at most ${MAX_COLUMNS} columns, not ${specs.length.toLocaleString('en-GB')}`,
+    )
+  }
+  return specs.map(newColumnShape)
+}
+
+// Another table (made at the same moment) took the slug after our check: Postgres says so.
+const isSlugTaken = (error: unknown) => {
+  const { code, constraint } = error as { code?: string; constraint?: string }
+  return code === '23505' && constraint === 'tables_owner_slug_key'
+}
+
 // Must run inside a transaction when combined with other writes (an import, say), which may
-// leave out the indexes and build them after loading the rows: that is much faster.
+// leave out the indexes and build them after loading the rows: that is much faster. Throws
+// TableSettingsError, ColumnChangeError or SlugTakenError for what it refuses.
 export async function insertTable(
   trx: Db,
   input: NewTable,
   options = { indexes: true },
 ): Promise<TableInfo> {
-  const slug = slugify(input.name, '-') || 'table'
+  const name = checkTableText(TableNameSchema, 'name', input.name)
+  const description = checkTableText(TableDescriptionSchema, 'description', input.description ?? '')
+  const shapes = checkColumnSpecs(input.columns)
+  const slug = slugify(name, '-') || 'table'
   const taken = await takenTableSlugs(trx, input.ownerId)
   if (taken.has(slug)) throw new SlugTakenError(slug)
   const { id } = await trx
     .insertInto('tables')
     .values({
       owner_id: input.ownerId,
-      name: input.name,
+      name,
       slug,
-      description: input.description ?? '',
+      description,
       is_public: input.isPublic ?? true,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
-  const slugs = columnSlugs(input.columns.map((column) => column.name))
-  const columnRows = input.columns.length
+    .catch((error: unknown) => {
+      throw isSlugTaken(error) ? new SlugTakenError(slug) : error
+    })
+  const slugs = columnSlugs(shapes.map((column) => column.name))
+  const columnRows = shapes.length
     ? await trx
         .insertInto('columns')
         .values(
-          input.columns.map((column, index) => ({
+          shapes.map((column, index) => ({
             table_id: id,
             name: column.name,
             slug: slugs[index] ?? 'column',
             position: index + 1,
             type: column.type,
-            required: column.required ?? false,
-            is_unique: column.unique ?? false,
-            default_value: column.defaultValue ?? null,
+            required: column.required,
+            is_unique: column.unique,
+            default_value: column.defaultValue,
             choices: column.choices ? JSON.stringify(column.choices) : null,
           })),
         )

@@ -47,4 +47,6 @@ export interface Row {
   version: number
   // Values as text (or null), in column order.
   cells: (string | null)[]
+  // For a grid's rows, whose values are cut short: which cells were.
+  truncated?: boolean[]
 }

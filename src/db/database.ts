@@ -6,7 +6,9 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
+import { log } from '../log.js'
 import type { Catalog } from './schema.js'
+import { poolSsl, type SslMode, withoutSslParams } from './ssl.js'
 
 export type Db = Kysely<Catalog>
 
@@ -21,13 +23,41 @@ export interface Database {
 
 const INT8_OID = 20
 
-export function openPostgres(url: string, poolMax: number): Database {
+// A request waits at most this long for a connection (a free one, or a new one to a server that
+// does not answer), then fails, and the page says the database is unavailable (503).
+export const CONNECT_TIMEOUT_MS = 5000
+
+export function openPostgres(
+  url: string,
+  poolMax: number,
+  options: { sslMode?: SslMode | null } = {},
+): Database {
   // Catalog ids and counts are bigints well inside the safe integer range.
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format),
   }
-  const pool = new pg.Pool({ connectionString: url, max: poolMax, types })
+  const pool = new pg.Pool({
+    connectionString: withoutSslParams(url),
+    ssl: poolSsl(url, options.sslMode ?? null),
+    max: poolMax,
+    types,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Probes notice a server that vanished without closing the connection (a failover).
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    application_name: 'hostedapi',
+  })
+  // A connection can die at any time (a restart, a failover, pg_terminate_backend). Unheard, the
+  // client's 'error' event would end the process; heard, the client is dropped (pg-pool does not
+  // reuse a client that is not queryable) and the next query opens a new one.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      log.warn({ err: error }, 'A database connection was lost; the pool will open another')
+    })
+  })
+  // pg-pool repeats an idle client's error here, after the listener above has logged it.
+  pool.on('error', () => {})
   const checkedOut = new Map<number, pg.PoolClient>()
   pool.on('acquire', (client) => {
     checkedOut.set((client as unknown as { processID: number }).processID, client)
@@ -98,9 +128,12 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
 export async function openDatabase(settings: {
   databaseUrl: string | null
   databasePoolMax: number
+  databaseSslMode?: SslMode | null
   pgliteDir: string
 }): Promise<Database> {
   return settings.databaseUrl
-    ? openPostgres(settings.databaseUrl, settings.databasePoolMax)
+    ? openPostgres(settings.databaseUrl, settings.databasePoolMax, {
+        sslMode: settings.databaseSslMode ?? null,
+      })
     : openPglite(settings.pgliteDir)
 }

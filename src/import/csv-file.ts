@@ -7,13 +7,15 @@ import {
   openCsv,
   suggestColumnNames,
 } from '../csv/index.js'
-import { type ColumnType, MAX_LENGTHS } from '../datasource/column-types.js'
+import { type ColumnType, definitionOf } from '../datasource/column-types.js'
 import {
   appendRecords,
   ImportError,
   importNewTable,
   type NewTableImport,
+  readableRecords,
 } from '../datasource/import.js'
+import { MAX_COLUMNS } from '../datasource/tables.js'
 import type { ColumnInfo, ColumnSpec, TableInfo } from '../datasource/types.js'
 import type { Database } from '../db/database.js'
 
@@ -45,7 +47,7 @@ async function* dataRecords(
   onProgress?: ProgressListener,
 ) {
   let rows = 0
-  for await (const record of records) {
+  for await (const record of readableRecords(records)) {
     if (onProgress && ++rows % 10_000 === 0) onProgress(rows)
     if (record.fields.length !== width) {
       throw new ImportError(
@@ -58,9 +60,19 @@ async function* dataRecords(
   }
 }
 
+// The header row; a file wider than a table can be is refused before the rest is read.
 async function readHeader(records: AsyncGenerator<CsvRecord>): Promise<string[]> {
-  const first = await records.next()
+  const first = await readableRecords(records).next()
   if (first.done) throw new ImportError(null, null, 'the file is empty')
+  const width = first.value.fields.length
+  if (width > MAX_COLUMNS) {
+    await records.return(undefined)
+    throw new ImportError(
+      null,
+      null,
+      `it has ${width.toLocaleString('en-GB')} columns, and a table can have at most ${MAX_COLUMNS}`,
+    )
+  }
   return first.value.fields
 }
 
@@ -74,7 +86,7 @@ export async function inspectCsvFile(path: string, delimiter?: string): Promise<
   const ragged: CsvInspection['ragged'] = []
   let raggedCount = 0
   let rowCount = 0
-  for await (const record of csv.records) {
+  for await (const record of readableRecords(csv.records)) {
     rowCount++
     // Ragged rows are reported, not guessed at: the import refuses them with their line numbers.
     if (record.fields.length !== header.length) {
@@ -97,7 +109,7 @@ export async function inspectCsvFile(path: string, delimiter?: string): Promise<
     columns: names.map((name, index) => {
       const type = INFERRED_TO_COLUMN[types[index] ?? 'text']
       // Text holds up to 500 characters; longer values make the column Long text.
-      const long = type === 'text' && (longest[index] ?? 0) > (MAX_LENGTHS.text ?? 0)
+      const long = type === 'text' && (longest[index] ?? 0) > (definitionOf('text').maxLength ?? 0)
       return { name, type: long ? 'long_text' : type }
     }),
     rowCount,

@@ -11,7 +11,17 @@ describe('parsePage', () => {
     ['-3', 1],
     ['abc', 1],
     ['2.5', 1],
-    ['99999999999999999999', 1],
+    ['007', 7],
+    ['000', 1],
+    ['+3', 1],
+    ['1e3', 1],
+    ['3\u0000', 1],
+    ['9007199254740991', Number.MAX_SAFE_INTEGER],
+    // Past the end, however far: the caller shows the last page.
+    ['1000000000000', 1_000_000_000_000],
+    ['9007199254740992', Number.MAX_SAFE_INTEGER],
+    ['99999999999999999999', Number.MAX_SAFE_INTEGER],
+    ['9'.repeat(400), Number.MAX_SAFE_INTEGER],
   ])('reads %j as page %i', (raw, page) => {
     expect(parsePage(raw)).toBe(page)
   })

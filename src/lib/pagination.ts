@@ -4,10 +4,14 @@ export interface PageRequest {
   perPage: number
 }
 
-// Anything that is not a positive whole number means page 1.
+// Anything that is not a positive whole number means page 1. A number too big to hold exactly is
+// still a page past the end, which the caller clamps to the last page, so it is kept as the
+// largest safe integer rather than lost.
 export function parsePage(raw: string | null | undefined): number {
-  if (!raw || !/^\d{1,9}$/.test(raw.trim())) return 1
-  return Math.max(1, Number(raw.trim()))
+  const text = raw?.trim() ?? ''
+  if (!/^\d+$/.test(text)) return 1
+  const page = Number(text)
+  return Number.isSafeInteger(page) ? Math.max(1, page) : Number.MAX_SAFE_INTEGER
 }
 
 export function pageCount(total: number, perPage: number): number {

@@ -1,20 +1,47 @@
 // A test app on its own database, with the demo tables loaded when asked.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { mockGithubId } from '../auth/mock-github.js'
 import { createSession, generateSessionToken } from '../auth/sessions.js'
 import { upsertGithubUser } from '../auth/users.js'
 import { readConfig } from '../config.js'
 import type { Database } from '../db/database.js'
 import { loadDemoData } from '../import/demo-data.js'
+import { stopUploadSweeper } from '../import/uploads.js'
 import { createApp } from '../web/app.js'
 import { Browser } from './browser.js'
 import { createTestDatabase } from './database.js'
 
+export const RATE_LIMITS_OFF = {
+  RATE_LIMIT_SIGN_IN: 'off',
+  RATE_LIMIT_IMPORTS: 'off',
+  RATE_LIMIT_EXPORTS: 'off',
+  RATE_LIMIT_SEARCHES: 'off',
+}
+
 export async function createTestApp(
   options: { demo?: boolean; env?: Record<string, string> } = {},
 ) {
-  const database: Database = await createTestDatabase()
-  if (options.demo) await loadDemoData(database)
-  const config = readConfig({ NODE_ENV: 'test', ...options.env })
+  const opened: Database = await createTestDatabase()
+  if (options.demo) await loadDemoData(opened)
+  // Uploads of its own: user ids repeat across test files, and so would their waiting files.
+  const uploadDir = await mkdtemp(join(tmpdir(), 'hostedapi-test-uploads-'))
+  // Rate limits are off unless a test turns them on: tests send many requests from one address.
+  const config = readConfig({
+    NODE_ENV: 'test',
+    UPLOAD_DIR: uploadDir,
+    ...RATE_LIMITS_OFF,
+    ...options.env,
+  })
+  const database: Database = {
+    ...opened,
+    async close() {
+      stopUploadSweeper(uploadDir)
+      await rm(uploadDir, { recursive: true, force: true })
+      await opened.close()
+    },
+  }
   const app = createApp({ config, database })
   return { app, database, config }
 }

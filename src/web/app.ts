@@ -1,21 +1,30 @@
 // The Hono app: shared middleware, the route families, and one error handler.
 import { relative } from 'node:path'
-import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { createApi } from '../api/app.js'
 import { docsRoutes } from '../api/docs.js'
 import { ANONYMOUS } from '../application/actor.js'
+import type { Logger } from 'pino'
 import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import { startUploadSweeper } from '../import/uploads.js'
+import { log } from '../log.js'
 import { APP_ROOT } from '../paths.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
 import { Redirect } from './load-table.js'
 import { bearerTokenMiddleware } from './middleware/bearer-token.js'
+import { bodyLimit } from './middleware/body-limit.js'
+import { compression } from './middleware/compression.js'
 import { csrfMiddleware } from './middleware/csrf.js'
+import { healthCheck } from './middleware/health-check.js'
+import { requestIds, requestLog } from './middleware/request-log.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import { sessionMiddleware } from './middleware/session.js'
+import { staticFiles } from './middleware/static-files.js'
+import { writeGuard } from './middleware/write-guard.js'
+import { limitRoutes } from './rate-limited-routes.js'
 import { createRenderer } from './render.js'
 import { authRoutes } from './routes/auth.js'
 import { columnRoutes } from './routes/columns.js'
@@ -32,6 +41,7 @@ import { tokenRoutes } from './routes/tokens.js'
 export interface AppDeps {
   config: Config
   database: Database
+  logger?: Logger
 }
 
 // The mock's token endpoint is called server-to-server by the OAuth client, without cookies.
@@ -39,9 +49,12 @@ const CSRF_EXEMPT = new Set(['/mock-github/login/oauth/access_token'])
 // The API takes no cookie-authenticated writes (a session there may only read), so it needs no CSRF.
 const isCsrfExempt = (path: string) => CSRF_EXEMPT.has(path) || path.startsWith('/api/')
 
-export function createApp({ config, database }: AppDeps) {
+export function createApp({ config, database, logger = log }: AppDeps) {
   const app = new Hono<AppEnv>()
   const renderer = createRenderer({ cache: !config.debug })
+  startUploadSweeper(config.uploadDir)
+
+  app.use(requestIds(), requestLog(logger), compression())
 
   app.use(async function context(c, next) {
     c.set('config', config)
@@ -56,18 +69,21 @@ export function createApp({ config, database }: AppDeps) {
     await next()
   })
   app.use(securityHeaders({ hsts: config.isProduction }))
+  app.use(healthCheck(database))
   app.use(
     '/static/*',
-    serveStatic({
+    staticFiles({
       root: relative(process.cwd(), APP_ROOT) || '.',
-      onFound: (_path, c) => {
-        c.header('Cache-Control', config.debug ? 'no-cache' : 'public, max-age=3600')
-      },
+      cacheControl: config.debug ? 'no-cache' : 'public, max-age=3600',
     }),
   )
+  app.use(bodyLimit())
   app.use(sessionMiddleware())
   app.use(bearerTokenMiddleware())
+  app.use('/settings/*', writeGuard())
+  app.use('/:username/tables/:table/*', writeGuard())
   app.use(csrfMiddleware({ exempt: isCsrfExempt }))
+  limitRoutes(app, config.rateLimits)
 
   if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))
   app.route('/api/v1', createApi())

@@ -467,6 +467,7 @@ async function writeContext(ownerSessionKey: string): Promise<WriteContext> {
   const upload = await saveUpload(
     new Request('http://localhost/', { method: 'POST', body: form }),
     ownerId,
+    { dir: t.config.uploadDir, maxPending: 1000, maxPendingBytes: 1e9 },
   )
   const rowVersion = (await getRow(t.database.db, scratch, 1))?.version ?? 0
   return { ownerSessionKey, publicTable, privateTable, scratch, uploadId: upload.id, rowVersion }

@@ -1,9 +1,13 @@
-// One place for failures: 4xx as friendly pages (or JSON), anything else a 500 reported to Sentry.
+// One place for failures: 4xx as friendly pages (or JSON), a 503 while the database is away,
+// anything else a 500 reported to Sentry; each logged with its request id.
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { apiError } from '../api/problem.js'
+import { problem, refusalProblem } from '../api/problem.js'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { BodyTooLargeError } from '../lib/body-too-large.js'
 import { API_BASE } from '../lib/paths.js'
+import { log } from '../log.js'
 import { reportError } from '../sentry.js'
 import type { AppEnv } from './env.js'
 import { renderPage, wantsJson } from './render.js'
@@ -14,8 +18,13 @@ const TITLES: Record<number, string> = {
   404: 'Page not found',
   405: 'Method not allowed',
   413: 'Too large',
+  429: 'Too many requests',
   500: 'Server error',
+  503: 'Service unavailable',
 }
+
+// Seconds a client should wait before trying again while the database is away.
+export const RETRY_AFTER_SECONDS = 5
 
 export function errorResponse(
   c: Context<AppEnv>,
@@ -35,21 +44,40 @@ export const notFound: NotFoundHandler<AppEnv> = (c) =>
     'There is nothing at this address. Check the link, or start from the home page.',
   )
 
-const report = (error: unknown) => {
-  reportError(error)
-  console.error(error)
-}
-
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
-  if (c.req.path.startsWith(`${API_BASE}/`)) return apiError(c, error, report)
+  // The API answers problem details; the pages answer a page, or JSON when it was asked for.
+  const api = c.req.path.startsWith(`${API_BASE}/`)
+  const respond = (status: ContentfulStatusCode, message: string) =>
+    api ? problem(c, status, message) : errorResponse(c, status, message)
+  if (api) {
+    const refused = refusalProblem(c, error)
+    if (refused) return refused
+  }
+  // Whoever read the body met its route's limit (see middleware/body-limit.ts).
+  if (error instanceof BodyTooLargeError) return respond(413, error.message)
   if (error instanceof HTTPException && error.status < 500) {
-    return errorResponse(
-      c,
+    return respond(
       error.status as ContentfulStatusCode,
       error.message || TITLES[error.status] || 'Error',
     )
   }
-  report(error)
+  const requestId = c.get('requestId') ?? null
+  // The request's logger carries its id; an app without the request log middleware has none.
+  const logger = c.get('logger') ?? log
+  if (c.req.raw.signal?.aborted) {
+    // The client hung up (or the server cut it off at shutdown): nobody to answer, nothing broken.
+    logger.info({ err: error }, 'The client went away before the request was read')
+    return respond(400, 'The request was cut short.')
+  }
+  if (isDatabaseUnavailable(error)) {
+    // An outage is not a bug: logged, not sent to Sentry once per request.
+    logger.warn({ err: error }, 'The database is unavailable')
+    c.header('Retry-After', String(RETRY_AFTER_SECONDS))
+    return respond(503, 'The database is not answering just now. Please try again in a few seconds.')
+  }
+  reportError(error, { requestId })
+  logger.error({ err: error }, 'Unhandled error')
+  if (api) return problem(c, 500, 'Something went wrong on our side. It has been reported; try again soon.')
   const debug = c.get('config')?.debug ?? false
   return errorResponse(
     c,

@@ -2,6 +2,7 @@
 import { Eta } from 'eta'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Config } from '../config.js'
 import { appPath } from '../paths.js'
 
 export function createRenderer(options: { cache: boolean }) {
@@ -16,6 +17,8 @@ export interface PageContext {
   viewer: { username: string; name: string | null; avatarUrl: string | null } | null
   csrfToken: string
   path: string
+  // Shown as a banner on every page of a Heroku review app.
+  reviewApp: { prNumber: string; branch: string | null; mockSignIn: boolean } | null
 }
 
 export function renderPage<T extends object>(
@@ -28,9 +31,15 @@ export function renderPage<T extends object>(
     viewer: c.get('viewer') ?? null,
     csrfToken: c.get('csrfToken') ?? '',
     path: new URL(c.req.url).pathname,
+    reviewApp: reviewAppBanner(c.get('config')),
     ...model,
   }
   return c.html(c.get('renderer').render(template, page), status)
+}
+
+function reviewAppBanner(config: Config | undefined): PageContext['reviewApp'] {
+  if (!config?.reviewApp) return null
+  return { ...config.reviewApp, mockSignIn: config.mockGithub }
 }
 
 // JSON by `?format=json` or an Accept header that prefers it.

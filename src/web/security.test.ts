@@ -16,6 +16,8 @@ const PRODUCTION = {
   SECRET_KEY: 'a-production-secret-key-of-at-least-32-chars',
   GITHUB_CLIENT_ID: 'client-id',
   GITHUB_CLIENT_SECRET: 'client-secret',
+  // The test database stands in for Heroku Postgres.
+  ALLOW_PGLITE_IN_PRODUCTION: 'true',
 }
 // Another configuration of the app over the same database (as createTestApp would build it).
 const appWith = (env: Record<string, string>) =>

@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception'
 import { hmac, safeEqual } from '../../auth/signed.js'
 import { readCookie, writeCookie } from '../cookies.js'
 import type { AppEnv } from '../env.js'
+import { readForm } from '../forms.js'
 import { origin } from '../urls.js'
 
 const CSRF_COOKIE = 'csrf'
@@ -31,12 +32,12 @@ export const csrfMiddleware = (options: { exempt: (path: string) => boolean }) =
       throw new HTTPException(403, { message: 'Cross-site requests are not allowed.' })
     }
     // Uploads (multipart) carry the token in the form's action URL, so the body can stream to disk.
+    // A form's body is read only here, after the checks that need none (its size, the sign-in and
+    // the ownership, see write-guard.ts), and it is read once: the handler gets the same fields.
     let token = c.req.header('x-csrf-token') ?? c.req.query('_csrf')
     const type = c.req.header('content-type') ?? ''
-    if (!token && type.startsWith('application/x-www-form-urlencoded')) {
-      const field = (await c.req.parseBody())._csrf
-      token = typeof field === 'string' ? field : undefined
-    }
+    if (!token && type.startsWith('application/x-www-form-urlencoded'))
+      token = (await readForm(c)).fields._csrf
     if (!token || !safeEqual(token, expected)) {
       throw new HTTPException(403, {
         message:

@@ -269,7 +269,7 @@ describe('the mock GitHub refuses', () => {
     await browser.get('/')
     const res = await browser.post('/mock-github/login/oauth/authorize', { login: 'heidi' })
     expect(res.status).toBe(400)
-    expect(await res.text()).toBe('redirect_uri is missing.')
+    expect(await res.text()).toBe('redirect_uri is missing or wrong.')
   })
 
   it('to swap a code for a token at another redirect_uri, or without a code', async () => {

@@ -6,8 +6,10 @@ import { MOCK_CLIENT_ID, MOCK_CLIENT_SECRET } from '../../auth/mock-github.js'
 import { createSession, generateSessionToken, invalidateSession } from '../../auth/sessions.js'
 import { safeEqual } from '../../auth/signed.js'
 import { upsertGithubUser } from '../../auth/users.js'
+import { safeRedirectPath } from '../../lib/redirect.js'
 import { clearCookie, readCookie, writeCookie } from '../cookies.js'
 import type { AppEnv } from '../env.js'
+import { readForm } from '../forms.js'
 import { SESSION_COOKIE, SESSION_MAX_AGE } from '../middleware/session.js'
 import { renderPage } from '../render.js'
 import { absoluteUrl, origin, withQuery } from '../urls.js'
@@ -18,11 +20,8 @@ const STATE_MAX_AGE = 10 * 60
 
 export const authRoutes = new Hono<AppEnv>()
 
-// Only local paths, so sign-in can never bounce the browser to another site.
-export function safeNext(value: unknown): string {
-  const next = typeof value === 'string' ? value : ''
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
-}
+// Only paths on this site, so sign-in can never bounce the browser to another one.
+const safeNext = (c: Context<AppEnv>, value: unknown) => safeRedirectPath(value, origin(c))
 
 function githubClient(c: Context<AppEnv>) {
   const config = c.get('config')
@@ -44,15 +43,15 @@ function githubClient(c: Context<AppEnv>) {
 
 // The page a signed-out writer is sent to; the button posts to /auth/login.
 authRoutes.get('/login', (c) => {
-  if (c.get('viewer')) return c.redirect(safeNext(c.req.query('next')))
-  return renderPage(c, 'sign-in', { title: 'Sign in', next: safeNext(c.req.query('next')) })
+  if (c.get('viewer')) return c.redirect(safeNext(c, c.req.query('next')))
+  return renderPage(c, 'sign-in', { title: 'Sign in', next: safeNext(c, c.req.query('next')) })
 })
 
 authRoutes.post('/login', async (c) => {
-  const form = await c.req.parseBody()
+  const { fields } = await readForm(c)
   const state = randomBytes(24).toString('base64url')
   writeCookie(c, STATE_COOKIE, state, STATE_MAX_AGE)
-  writeCookie(c, NEXT_COOKIE, safeNext(form.next), STATE_MAX_AGE)
+  writeCookie(c, NEXT_COOKIE, safeNext(c, fields.next), STATE_MAX_AGE)
   return c.redirect(githubClient(c).authorizationUrl(state).toString(), 303)
 })
 
@@ -82,7 +81,7 @@ authRoutes.get('/callback', async (c) => {
   const token = generateSessionToken()
   await createSession(db, token, user.id, c.req.header('user-agent') ?? '')
   writeCookie(c, SESSION_COOKIE, token, SESSION_MAX_AGE)
-  const next = safeNext(readCookie(c, NEXT_COOKIE))
+  const next = safeNext(c, readCookie(c, NEXT_COOKIE))
   clearCookie(c, STATE_COOKIE)
   clearCookie(c, NEXT_COOKIE)
   return c.redirect(next === '/' ? withQuery(`/${encodeURIComponent(user.username)}`) : next, 303)

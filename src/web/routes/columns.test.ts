@@ -76,7 +76,7 @@ describe('adding columns', () => {
     ],
     ['Email', { type: 'email', unique: '1' }, 'Email: Email · unique', ''],
     ['Site', { type: 'url' }, 'Site: URL', ''],
-    ['Data', { type: 'json', default_value: '[1, 2]' }, 'Data: JSON · default [1,2]', '[1, 2]'],
+    ['Data', { type: 'json', default_value: '[1, 2]' }, 'Data: JSON · default [1, 2]', '[1, 2]'],
   ])('adds a %s column with its options', async (name, fields, shown, cell) => {
     const table = await makeTable(['Existing'], [['x']])
     const res = await post(columnsUrl(table), { name, ...fields })

@@ -2,6 +2,7 @@
 // then import all or nothing.
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { countTables, TableQuotaError } from '../../application/table-quota.js'
 import { COLUMN_TYPE_LABELS, COLUMN_TYPES, isColumnType } from '../../datasource/column-types.js'
 import { ImportError } from '../../datasource/import.js'
 import { SlugTakenError } from '../../datasource/tables.js'
@@ -18,12 +19,14 @@ import {
   saveUpload,
   type Upload,
   UploadError,
+  type UploadSettings,
 } from '../../import/uploads.js'
 import { slugify } from '../../lib/slug.js'
+import { hasControlCharacters, isWellFormed } from '../../lib/text.js'
 import type { AppEnv, Viewer } from '../env.js'
 import { readForm, trimmedSchema, validateForm } from '../forms.js'
 import { loadTable } from '../load-table.js'
-import { requireOwner, requireViewer } from '../ownership.js'
+import { IMPORT_ELSEWHERE, requireOwner, requireSelf } from '../ownership.js'
 import { renderPage } from '../render.js'
 import { tableUrl, userUrl, withQuery } from '../urls.js'
 import { tableNav } from '../views/table-nav.js'
@@ -35,21 +38,25 @@ const typeOptions = COLUMN_TYPES.filter((type) => type !== 'choice').map((value)
   label: COLUMN_TYPE_LABELS[value],
 }))
 
-function ownUser(c: Context<AppEnv>): Viewer {
-  const viewer = requireViewer(c)
-  if (viewer.username.toLowerCase() !== c.req.param('username')?.toLowerCase()) {
-    throw new HTTPException(403, { message: 'You can only import into tables of your own.' })
-  }
-  return viewer
-}
+const ownUser = (c: Context<AppEnv>): Viewer => requireSelf(c, IMPORT_ELSEWHERE)
 
 const newImportUrl = (viewer: Viewer) => `${userUrl(viewer.username)}/tables/import`
+
+const uploadSettings = (c: Context<AppEnv>): UploadSettings => {
+  const config = c.get('config')
+  return {
+    dir: config.uploadDir,
+    maxPending: config.maxPendingUploads,
+    maxPendingBytes: config.maxPendingUploadBytes,
+  }
+}
 
 function renderUpload(
   c: Context<AppEnv>,
   action: string,
   table: TableInfo | null,
   error: string | null,
+  status: 200 | 400 | 403 | 413 = error ? 400 : 200,
 ) {
   return renderPage(
     c,
@@ -60,7 +67,7 @@ function renderUpload(
       action: withQuery(action, { _csrf: c.get('csrfToken') }),
       error,
     },
-    error ? 400 : 200,
+    status,
   )
 }
 
@@ -78,24 +85,39 @@ function reviewModel(upload: Upload, inspection: CsvInspection) {
 }
 
 // New table from a file.
-importRoutes.get('/:username/tables/import', (c) =>
-  renderUpload(c, newImportUrl(ownUser(c)), null, null),
-)
+// A new table from a file counts against the quota: said on the upload page, and refused before
+// the file is read.
+async function quotaMessage(c: Context<AppEnv>, viewer: Viewer): Promise<string | null> {
+  const max = c.get('config').maxTablesPerUser
+  const full = (await countTables(c.get('database').db, viewer.id)) >= max
+  return full ? new TableQuotaError(max).message : null
+}
+
+importRoutes.get('/:username/tables/import', async (c) => {
+  const viewer = ownUser(c)
+  return renderUpload(c, newImportUrl(viewer), null, await quotaMessage(c, viewer), 200)
+})
 
 importRoutes.post('/:username/tables/import', async (c) => {
   const viewer = ownUser(c)
+  const full = await quotaMessage(c, viewer)
+  if (full) return renderUpload(c, newImportUrl(viewer), null, full, 403)
   try {
-    const upload = await saveUpload(c.req.raw, viewer.id)
+    const upload = await saveUpload(c.req.raw, viewer.id, uploadSettings(c))
     return c.redirect(`${newImportUrl(viewer)}/${upload.id}`, 303)
   } catch (error) {
     if (error instanceof UploadError)
-      return renderUpload(c, newImportUrl(viewer), null, error.message)
+      return renderUpload(c, newImportUrl(viewer), null, error.message, error.status)
     throw error
   }
 })
 
 async function loadUpload(c: Context<AppEnv>, viewer: Viewer) {
-  const upload = await findUpload(c.req.param('upload') ?? '', viewer.id)
+  const upload = await findUpload(
+    String(c.req.param('upload')),
+    viewer.id,
+    c.get('config').uploadDir,
+  )
   if (!upload)
     throw new HTTPException(404, {
       message: 'This upload has expired. Please upload the file again.',
@@ -116,7 +138,7 @@ function renderReview(
   inspection: CsvInspection,
   form: { name: string; columns: { name: string; type: string }[] },
   errors: Record<string, string>,
-  status: 200 | 400 = 200,
+  status: 200 | 400 | 403 = 200,
 ) {
   return renderPage(
     c,
@@ -169,12 +191,16 @@ importRoutes.post('/:username/tables/import/:upload', async (c) => {
     if (!column.name) errors[`column${index}`] = 'A name is required'
     else if (column.name.length > 100)
       errors[`column${index}`] = 'A name must be at most 100 characters'
+    else if (hasControlCharacters(column.name) || !isWellFormed(column.name))
+      errors[`column${index}`] = 'A name must not contain control characters (such as NUL)'
     else if (seen.has(slug)) errors[`column${index}`] = 'Two columns have this name'
     else if (!isColumnType(column.type)) errors[`column${index}`] = 'Choose a type'
     seen.add(slug)
   })
   if (Object.keys(errors).length)
     return renderReview(c, viewer, upload, inspection, form, errors, 400)
+  const full = await quotaMessage(c, viewer)
+  if (full) return renderReview(c, viewer, upload, inspection, form, { form: full }, 403)
   try {
     const { table } = await importCsvFileAsTable(c.get('database'), upload.path, {
       ownerId: viewer.id,
@@ -227,10 +253,11 @@ importRoutes.post('/:username/tables/:table/import', async (c) => {
   const viewer = requireOwner(c, table)
   const base = `${tableUrl(table.owner.username, table.slug)}/import`
   try {
-    const upload = await saveUpload(c.req.raw, viewer.id)
+    const upload = await saveUpload(c.req.raw, viewer.id, uploadSettings(c))
     return c.redirect(`${base}/${upload.id}`, 303)
   } catch (error) {
-    if (error instanceof UploadError) return renderUpload(c, base, table, error.message)
+    if (error instanceof UploadError)
+      return renderUpload(c, base, table, error.message, error.status)
     throw error
   }
 })

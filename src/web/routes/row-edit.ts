@@ -4,12 +4,13 @@ import { ROW_ERROR } from '../../datasource/row-schema.js'
 import { deleteRow, deleteRows, insertRow, updateRow } from '../../datasource/row-writes.js'
 import { getRow } from '../../datasource/rows.js'
 import type { Row, TableInfo } from '../../datasource/types.js'
+import { safeRedirectPath } from '../../lib/redirect.js'
 import type { AppEnv } from '../env.js'
 import { readForm } from '../forms.js'
 import { loadTable, notFoundError } from '../load-table.js'
 import { requireOwner } from '../ownership.js'
 import { renderPage } from '../render.js'
-import { rowUrl, tableUrl } from '../urls.js'
+import { origin, rowUrl, tableUrl } from '../urls.js'
 import { formValues, rowFormFields } from '../views/row-form.js'
 import { tableNav } from '../views/table-nav.js'
 
@@ -166,9 +167,10 @@ rowEditRoutes.post('/:username/tables/:table/delete-rows', async (c) => {
     .map(Number)
     .slice(0, 1000)
   const deleted = ids.length ? await deleteRows(c.get('database').db, table, ids) : 0
-  // Back to the same view of the table, search and sort kept.
-  const back = (fields.back ?? '').startsWith(tableUrl(table.owner.username, table.slug))
-    ? fields.back
-    : tableUrl(table.owner.username, table.slug)
-  return c.redirect(`${back}${back?.includes('?') ? '&' : '?'}deleted=${deleted}`, 303)
+  // Back to the same view of the table, search and sort kept (but never to another page).
+  const here = tableUrl(table.owner.username, table.slug)
+  const back = safeRedirectPath(fields.back, origin(c), here)
+  const to = new URL(back === here || back.startsWith(`${here}?`) ? back : here, origin(c))
+  to.searchParams.set('deleted', String(deleted))
+  return c.redirect(`${to.pathname}${to.search}`, 303)
 })

@@ -60,7 +60,8 @@ settingsRoutes.post('/sessions/:key/end', async (c) => {
   const viewer = requireViewer(c)
   const key = c.req.param('key')
   const current = c.get('sessionKey')
-  await endUserSession(c.get('database').db, viewer.id, key)
+  // Keys are base64url; anything else names no session (and a NUL would upset the database).
+  if (/^[\w-]{1,64}$/.test(key)) await endUserSession(c.get('database').db, viewer.id, key)
   if (key === current) {
     clearCookie(c, SESSION_COOKIE)
     return c.redirect('/', 303)

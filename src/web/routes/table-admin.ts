@@ -1,12 +1,16 @@
 // Creating a table, its settings (rename, description, visibility) and deleting it.
 import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
+import {
+  countTables,
+  createTableWithinQuota,
+  TableQuotaError,
+} from '../../application/table-quota.js'
 import { TableSettingsError, updateTable } from '../../datasource/table-settings.js'
-import { createTable, deleteTable, SlugTakenError } from '../../datasource/tables.js'
+import { deleteTable, SlugTakenError } from '../../datasource/tables.js'
 import type { AppEnv } from '../env.js'
 import { readForm, TableFormSchema, validateForm } from '../forms.js'
 import { loadTable } from '../load-table.js'
-import { requireOwner, requireViewer } from '../ownership.js'
+import { CREATE_ELSEWHERE, requireOwner, requireSelf, requireViewer } from '../ownership.js'
 import { renderPage } from '../render.js'
 import { tableUrl, userUrl } from '../urls.js'
 import { tableNav } from '../views/table-nav.js'
@@ -15,47 +19,50 @@ export const tableAdminRoutes = new Hono<AppEnv>()
 
 const emptyForm = { name: '', description: '', visibility: 'public' }
 
-tableAdminRoutes.get('/:username/tables/new', (c) => {
+tableAdminRoutes.get('/:username/tables/new', async (c) => {
   const viewer = requireViewer(c)
   if (viewer.username.toLowerCase() !== c.req.param('username').toLowerCase()) {
     return c.redirect(`${userUrl(viewer.username)}/tables/new`)
   }
+  // At the quota, say so before anyone fills in the form.
+  const max = c.get('config').maxTablesPerUser
+  const full = (await countTables(c.get('database').db, viewer.id)) >= max
   return renderPage(c, 'table-new', {
     title: 'New table',
     form: emptyForm,
-    errors: {},
+    errors: full ? { form: new TableQuotaError(max).message } : {},
     importUrl: `${userUrl(viewer.username)}/tables/import`,
   })
 })
 
 tableAdminRoutes.post('/:username/tables/new', async (c) => {
-  const viewer = requireViewer(c)
-  if (viewer.username.toLowerCase() !== c.req.param('username').toLowerCase()) {
-    throw new HTTPException(403, { message: 'You can only create tables of your own.' })
-  }
+  const viewer = requireSelf(c, CREATE_ELSEWHERE)
   const { fields } = await readForm(c)
   const form = { ...emptyForm, ...fields }
   const result = validateForm(TableFormSchema, fields)
-  const rerender = (errors: Record<string, string>) =>
+  const rerender = (errors: Record<string, string>, status: 400 | 403 = 400) =>
     renderPage(
       c,
       'table-new',
       { title: 'New table', form, errors, importUrl: `${userUrl(viewer.username)}/tables/import` },
-      400,
+      status,
     )
   if (!result.ok) return rerender(result.errors)
   try {
-    const table = await createTable(c.get('database').db, {
+    const input = {
       ownerId: viewer.id,
       name: result.value.name,
       description: result.value.description,
       isPublic: result.value.visibility === 'public',
       columns: [],
-    })
+    }
+    const max = c.get('config').maxTablesPerUser
+    const table = await createTableWithinQuota(c.get('database').db, input, max)
     return c.redirect(`${tableUrl(viewer.username, table.slug)}/columns`, 303)
   } catch (error) {
     if (error instanceof SlugTakenError)
       return rerender({ name: `${error.message}: choose another name.` })
+    if (error instanceof TableQuotaError) return rerender({ form: error.message }, 403)
     throw error
   }
 })

@@ -1,6 +1,7 @@
 // Browsing a table: the paginated, searchable, sortable table page and each row's detail page.
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { listRows } from '../../datasource/list-rows.js'
+import { stringifyExact } from '../../datasource/raw-json.js'
 import { getRow } from '../../datasource/rows.js'
 import type { AppEnv } from '../env.js'
 import { loadTable, notFoundError } from '../load-table.js'
@@ -14,6 +15,7 @@ import {
   rowValues,
   tablePageLinks,
   tablePageView,
+  truncatedSlugs,
 } from '../views/table-view.js'
 
 export const PER_PAGE = 25
@@ -27,6 +29,10 @@ function notice(query: Record<string, string>): string | null {
     return `Imported ${plural(Number(query.imported), 'row')}.`
   return null
 }
+
+// Written with stringifyExact, so big numbers and JSON values keep every digit.
+const exactJson = (c: Context, value: unknown) =>
+  c.body(stringifyExact(value), 200, { 'Content-Type': 'application/json' })
 
 export const tableRoutes = new Hono<AppEnv>()
 
@@ -44,7 +50,7 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
   if (wantsJson(c)) {
     const links = tablePageLinks(table, { search, order }, page, 'json')
     const absolute = (path: string | null) => (path ? absoluteUrl(c, path) : null)
-    return c.json({
+    return exactJson(c, {
       table: {
         name: table.name,
         slug: table.slug,
@@ -64,6 +70,7 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
         id: row.id,
         url: absoluteUrl(c, rowUrl(table.owner.username, table.slug, row.id)),
         values: rowValues(table, row),
+        truncated: truncatedSlugs(table, row),
       })),
       links: {
         self: absolute(links.self),
@@ -89,7 +96,7 @@ tableRoutes.get('/:username/tables/:table/:row{[0-9]+}', async (c) => {
   const row = await getRow(c.get('database').db, table, Number(c.req.param('row')))
   if (!row) throw notFoundError('This row')
   if (wantsJson(c)) {
-    return c.json({
+    return exactJson(c, {
       id: row.id,
       url: absoluteUrl(c, rowUrl(table.owner.username, table.slug, row.id)),
       table: absoluteUrl(c, tableUrl(table.owner.username, table.slug)),

@@ -2,6 +2,7 @@
 import * as v from 'valibot'
 import { COLUMN_TYPE_LABELS, COLUMN_TYPES, type ColumnType } from '../../datasource/column-types.js'
 import type { ColumnInfo } from '../../datasource/types.js'
+import { storableText } from '../forms.js'
 
 export const ColumnFormSchema = v.object({
   name: v.pipe(
@@ -9,6 +10,7 @@ export const ColumnFormSchema = v.object({
     v.trim(),
     v.nonEmpty('A name is required'),
     v.maxLength(100, 'A name must be at most 100 characters'),
+    storableText('A name'),
   ),
   type: v.picklist(COLUMN_TYPES, 'Choose a type'),
   required: v.optional(v.string()),

@@ -23,20 +23,30 @@ export function formatApproximate(n: number): string {
   return numberFormat.format(Number(n.toPrecision(2)))
 }
 
+// Typed values by slug; numbers and JSON as RawJson, for stringifyExact. A value cut short for a
+// grid is its first characters, as a string (its slug is in truncatedSlugs).
 export function rowValues(table: TableInfo, row: Row): Record<string, unknown> {
   return Object.fromEntries(
-    table.columns.map((column, index) => [
-      column.slug,
-      toJsonValue(column.type, row.cells[index] ?? null),
-    ]),
+    table.columns.map((column, index) => {
+      const text = row.cells[index] ?? null
+      return [column.slug, row.truncated?.[index] ? text : toJsonValue(column.type, text)]
+    }),
   )
 }
 
+export const truncatedSlugs = (table: TableInfo, row: Row): string[] =>
+  table.columns.filter((_, index) => row.truncated?.[index]).map((column) => column.slug)
+
 const BOOLEAN_TEXT: Record<string, string> = { true: 'Yes', false: 'No' }
 
-function cellView(column: ColumnInfo, text: string | null) {
+function cellView(column: ColumnInfo, text: string | null, truncated = false) {
   const shown = column.type === 'boolean' && text !== null ? (BOOLEAN_TEXT[text] ?? text) : text
-  return { text: shown ?? '', isNull: text === null, numeric: NUMERIC.has(column.type) }
+  return {
+    text: truncated ? `${shown}…` : (shown ?? ''),
+    isNull: text === null,
+    numeric: NUMERIC.has(column.type),
+    truncated,
+  }
 }
 
 // Next and Previous carry keyset cursors and the last page reads backwards: all stay index scans.
@@ -130,7 +140,9 @@ export function tablePageView(
     rows: page.rows.map((row) => ({
       id: row.id,
       url: rowUrl(owner, table.slug, row.id),
-      cells: table.columns.map((column, index) => cellView(column, row.cells[index] ?? null)),
+      cells: table.columns.map((column, index) =>
+        cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
+      ),
     })),
     summary: {
       isEmpty: page.rows.length === 0,

@@ -1,0 +1,62 @@
+// Rate limiting for routes: 429 with Retry-After past the limit, and the RateLimit-* headers on
+// every counted response. The count lives in Postgres (application/rate-limits.ts).
+
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context } from 'hono'
+import { createMiddleware } from 'hono/factory'
+import { hitRateLimit } from '../../application/rate-limits.js'
+import { addressKey } from '../../lib/address.js'
+import { describeWait, describeWindow, type RateRule } from '../../lib/rate-rule.js'
+import type { AppEnv } from '../env.js'
+import { errorResponse } from '../errors.js'
+
+export interface RateLimitOptions {
+  // Part of the key, and of the message: `searches` → "Too many searches".
+  name: string
+  rule: RateRule | null
+  // Who is counted: the signed-in user (else the address), or always the address.
+  by: 'user' | 'address'
+  // Counts only the requests this says yes to (a search, say); all of them when left out.
+  when?: (c: Context<AppEnv>) => boolean
+  // The first words of the 429 message.
+  tooMany?: string
+}
+
+// Behind a trusted proxy (Heroku's router) the client is the last address the proxy appended to
+// X-Forwarded-For, which the client cannot forge; otherwise it is the socket's peer.
+export function clientAddress(c: Context<AppEnv>): string {
+  if (c.get('trustProxy')) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').pop()
+    if (forwarded) return addressKey(forwarded)
+  }
+  try {
+    return addressKey(getConnInfo(c).remote.address)
+  } catch {
+    // No socket: a request handed straight to app.fetch (tests, app.request).
+    return 'unknown'
+  }
+}
+
+export const rateLimit = (options: RateLimitOptions) =>
+  createMiddleware<AppEnv>(async function rateLimit(c, next) {
+    const rule = options.rule
+    if (!rule || (options.when && !options.when(c))) return next()
+    const viewer = c.get('viewer')
+    const who = options.by === 'user' && viewer ? `user:${viewer.id}` : `ip:${clientAddress(c)}`
+    const result = await hitRateLimit(c.get('database').db, {
+      key: `${options.name}:${who}`,
+      limit: rule.limit,
+      windowSeconds: rule.windowSeconds,
+    })
+    c.header('RateLimit-Limit', String(result.limit))
+    c.header('RateLimit-Remaining', String(result.remaining))
+    c.header('RateLimit-Reset', String(result.resetSeconds))
+    if (result.allowed) return next()
+    c.header('Retry-After', String(result.resetSeconds))
+    const what = options.tooMany ?? `Too many ${options.name}`
+    return errorResponse(
+      c,
+      429,
+      `${what}: the limit is ${rule.limit} every ${describeWindow(rule.windowSeconds)}. Please try again in ${describeWait(result.resetSeconds)}.`,
+    )
+  })
