@@ -12,7 +12,9 @@ export const isJsonRequest = (c: Context) => JSON_TYPE.test(c.req.header('conten
 // The body as JSON values, every number a RawJson holding its exact text; or an InvalidError.
 export async function readJson(c: Context): Promise<unknown> {
   if (!isJsonRequest(c)) {
-    throw new UnsupportedMediaTypeError('Send the body as JSON, with Content-Type: application/json.')
+    throw new UnsupportedMediaTypeError(
+      'Send the body as JSON, with Content-Type: application/json.',
+    )
   }
   let text: string
   try {

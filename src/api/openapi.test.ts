@@ -3,6 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 // A loose view of an OpenAPI document, enough to look things up in a test.
 // biome-ignore lint/suspicious/noExplicitAny: a test walks the JSON freely
 type Document = Record<string, any>
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTable } from '../datasource/tables.js'
 import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'

@@ -1,20 +1,9 @@
 // Errors as RFC 9457 problem details (application/problem+json), for every API answer that is not a success.
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { AppError, MovedError, type RefusalKind } from '../application/errors.js'
+import { AppError, MovedError, REFUSAL_STATUS } from '../application/errors.js'
 import { asAppError } from '../application/refusals.js'
 import { fieldPointers, problemRepresentation } from '../application/representations.js'
-
-const STATUS: Record<RefusalKind, ContentfulStatusCode> = {
-  not_found: 404,
-  unauthorized: 401,
-  forbidden: 403,
-  invalid: 400,
-  conflict: 409,
-  precondition_failed: 412,
-  too_large: 413,
-  unsupported_media_type: 415,
-}
 
 export const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -55,21 +44,23 @@ export function problem(
 // An application refusal (or a data-layer one) as a problem, a renamed table as a 308; null for
 // anything else.
 export function refusalProblem(c: Context, error: unknown) {
-  if (error instanceof MovedError) return c.redirect(movedLocation(c, error.slug), 308)
+  if (error instanceof MovedError)
+    return c.redirect(movedLocation(c, error.username, error.slug), 308)
   const refusal = asAppError(error)
   if (refusal instanceof AppError) {
     const extras: Record<string, unknown> = { ...refusal.details }
     if (Object.keys(refusal.errors).length) extras.errors = fieldPointers(refusal.errors)
-    return problem(c, STATUS[refusal.kind], refusal.message, extras)
+    return problem(c, REFUSAL_STATUS[refusal.kind], refusal.message, extras)
   }
   return null
 }
 
 // The same address with the table's slug replaced: where a renamed table's old API address points.
-function movedLocation(c: Context, slug: string): string {
+function movedLocation(c: Context, username: string, slug: string): string {
   const url = new URL(c.req.url)
   const segments = url.pathname.split('/')
   // /api/v1/{username}/tables/{table}/…
+  segments[3] = encodeURIComponent(username)
   segments[5] = encodeURIComponent(slug)
   return `${segments.join('/')}${url.search}`
 }

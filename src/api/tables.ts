@@ -75,12 +75,20 @@ tableApi.post(
   }),
   async (c) => {
     const input = await readBody(c, TableInputSchema)
-    const table = await createTable(dbOf(c), c.get('actor'), c.req.param('username'), {
-      name: input.name,
-      description: input.description,
-      isPublic: input.visibility === 'public',
-      columns: input.columns.map((column, index) => columnSpec(column, `columns.${index}.default`)),
-    })
+    const table = await createTable(
+      dbOf(c),
+      c.get('actor'),
+      c.req.param('username'),
+      {
+        name: input.name,
+        description: input.description,
+        isPublic: input.visibility === 'public',
+        columns: input.columns.map((column, index) =>
+          columnSpec(column, `columns.${index}.default`),
+        ),
+      },
+      c.get('config').maxTablesPerUser,
+    )
     c.header('Location', absoluteFor(c)(apiTableUrl(table.owner.username, table.slug)))
     return c.json(schemaRepresentation(table, absoluteFor(c)), 201)
   },

@@ -59,7 +59,9 @@ export async function openTable(
   const lookup = await findTable(db, address.username, address.slug)
   if (lookup.found === 'redirect') {
     const moved = await findTable(db, address.username, lookup.slug)
-    if (moved.found === 'table' && canSee(actor, moved.table)) throw new MovedError(lookup.slug)
+    if (moved.found === 'table' && canSee(actor, moved.table)) {
+      throw new MovedError(moved.table.owner.username, lookup.slug)
+    }
     throw new NotFoundError('This table')
   }
   if (lookup.found === 'none' || !canSee(actor, lookup.table)) {
@@ -70,12 +72,15 @@ export async function openTable(
 }
 
 // Creating tables under `username` is for that user only, with the schema scope.
-export function requireAccount(actor: Actor, username: string, scope: Scope = 'schema') {
+export function requireAccount(
+  actor: Actor,
+  username: string,
+  refusal = 'You can only create tables of your own.',
+) {
+  const scope: Scope = 'schema'
   const user = actor.user
   if (!user) throw new UnauthorizedError()
-  if (user.username.toLowerCase() !== username.toLowerCase()) {
-    throw new ForbiddenError('You can only create and import tables of your own.')
-  }
+  if (user.username.toLowerCase() !== username.toLowerCase()) throw new ForbiddenError(refusal)
   if (!hasScope(actor, scope)) {
     throw new ForbiddenError(
       actor.via === 'token'

@@ -11,6 +11,18 @@ export type RefusalKind =
   | 'too_large'
   | 'unsupported_media_type'
 
+// The HTTP status each refusal becomes, for the adapters that speak HTTP (pages and API alike).
+export const REFUSAL_STATUS = {
+  not_found: 404,
+  unauthorized: 401,
+  forbidden: 403,
+  invalid: 400,
+  conflict: 409,
+  precondition_failed: 412,
+  too_large: 413,
+  unsupported_media_type: 415,
+} as const satisfies Record<RefusalKind, number>
+
 export interface RefusalExtras {
   // A message per field: keys are field names (`votes`), row-indexed for bulk writes (`3.votes`),
   // or `form` for the input as a whole.
@@ -48,8 +60,8 @@ export class UnauthorizedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super('forbidden', message)
+  constructor(message: string, extras: RefusalExtras = {}) {
+    super('forbidden', message, extras)
   }
 }
 
@@ -85,7 +97,10 @@ export class TooLargeError extends AppError {
 
 // A renamed table's old address: the new slug, given only to callers who may see the table.
 export class MovedError extends Error {
-  constructor(readonly slug: string) {
-    super(`Moved to ${slug}`)
+  constructor(
+    readonly username: string,
+    readonly slug: string,
+  ) {
+    super(`Moved to ${username}/${slug}`)
   }
 }

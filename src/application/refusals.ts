@@ -3,7 +3,8 @@ import { ColumnChangeError, ConstraintError, ConversionError } from '../datasour
 import { ImportError } from '../datasource/import.js'
 import { TableSettingsError } from '../datasource/table-settings.js'
 import { SlugTakenError } from '../datasource/tables.js'
-import { AppError, ConflictError, InvalidError } from './errors.js'
+import { AppError, ConflictError, ForbiddenError, InvalidError } from './errors.js'
+import { TableQuotaError } from './table-quota.js'
 
 // Column-change fields, as the data layer names them, to the names the forms and the API use.
 const columnField = (field: string | null) =>
@@ -11,6 +12,9 @@ const columnField = (field: string | null) =>
 
 export function asAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error
+  if (error instanceof TableQuotaError) {
+    return new ForbiddenError(error.message, { errors: { form: error.message } })
+  }
   if (error instanceof SlugTakenError) {
     return new ConflictError(error.message, {
       errors: { name: `${error.message}: choose another name.` },
@@ -40,7 +44,9 @@ export function asAppError(error: unknown): AppError | null {
     })
   }
   if (error instanceof ImportError) {
-    return new InvalidError(`Nothing was imported: ${error.message}`, {
+    const message = `Nothing was imported. ${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`
+    return new InvalidError(message, {
+      errors: { form: message },
       details: { line: error.line, column: error.column, reason: error.reason },
     })
   }

@@ -42,14 +42,20 @@ export const schemaRepresentation = (table: TableInfo, absolute: Absolute) => ({
   columns: table.columns.map(columnRepresentation),
 })
 
-// A row's values by column slug, typed: numbers, booleans, JSON as JSON, text as strings.
+// A row's values by column slug, typed: numbers and JSON as RawJson (write them with
+// stringifyExact, so no digit is lost), booleans, text as strings. A value cut short for a list is
+// its first characters, as a string, and its slug is in truncatedSlugs.
 export function rowValues(table: TableInfo, row: Row): Record<string, unknown> {
   const values: Record<string, unknown> = {}
   table.columns.forEach((column, index) => {
-    values[column.slug] = toJsonValue(column.type, row.cells[index] ?? null)
+    const text = row.cells[index] ?? null
+    values[column.slug] = row.truncated?.[index] ? text : toJsonValue(column.type, text)
   })
   return values
 }
+
+export const truncatedSlugs = (table: TableInfo, row: Row): string[] =>
+  table.columns.filter((_, index) => row.truncated?.[index]).map((column) => column.slug)
 
 export function rowRepresentation(table: TableInfo, row: Row, absolute: Absolute) {
   const owner = table.owner.username
@@ -59,6 +65,8 @@ export function rowRepresentation(table: TableInfo, row: Row, absolute: Absolute
     url: absolute(rowUrl(owner, table.slug, row.id)),
     api_url: absolute(apiRowUrl(owner, table.slug, row.id)),
     values: rowValues(table, row),
+    // Present on lists only: the slugs of values cut short (the row itself has them whole).
+    ...(row.truncated ? { truncated: truncatedSlugs(table, row) } : {}),
   }
 }
 

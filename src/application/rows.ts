@@ -1,6 +1,11 @@
 // A table's rows for an actor: pages by cursor, one row, and (with the write scope) changes.
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
-import { listRowsAfter as scanAfter } from '../datasource/list-rows.js'
+import {
+  listRows,
+  type RowPage,
+  type RowQuery,
+  listRowsAfter as scanAfter,
+} from '../datasource/list-rows.js'
 import * as writes from '../datasource/row-writes.js'
 import { getRow } from '../datasource/rows.js'
 import type { Row, TableInfo } from '../datasource/types.js'
@@ -9,7 +14,7 @@ import { parseOrder } from '../lib/ordering.js'
 import { normalizeSearch } from '../lib/search.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
-import { InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
+import { type FieldErrors, InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
 
 // A listed value longer than this is cut (and flagged); the row itself has it whole.
 export const LIST_CELL_CHARS = 10_000
@@ -20,7 +25,10 @@ const PAGE_BUDGET_CHARS = 16_000_000
 export const rowsPerPage = (table: TableInfo, limit: number) =>
   Math.max(
     1,
-    Math.min(limit, Math.floor(PAGE_BUDGET_CHARS / (LIST_CELL_CHARS * Math.max(1, table.columns.length)))),
+    Math.min(
+      limit,
+      Math.floor(PAGE_BUDGET_CHARS / (LIST_CELL_CHARS * Math.max(1, table.columns.length))),
+    ),
   )
 
 export interface RowListQuery {
@@ -89,11 +97,94 @@ export async function listRowsByCursor(
   }
 }
 
+// A page of the table page: numbered, or by cursor; long values cut for the grid.
+export async function readPage(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  query: RowQuery,
+): Promise<RowPage> {
+  requireAccess(actor, table, 'read')
+  return listRows(db, table, query)
+}
+
 export async function readRow(db: Db, actor: Actor, table: TableInfo, rowId: number): Promise<Row> {
   requireAccess(actor, table, 'read')
   const row = await getRow(db, table, rowId)
   if (!row) throw new NotFoundError('This row')
   return row
+}
+
+export type RowInput = 'form' | 'typed'
+
+// Rows to add, all or nothing: one (errors keyed by column slug) or many (keyed `index.slug`).
+export async function createRows(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  inputs: unknown[],
+  input: RowInput,
+): Promise<Row[]> {
+  requireAccess(actor, table, 'write')
+  const result = await writes.insertRows(db, table, inputs, { input })
+  if (result.ok) return result.rows
+  const errors: FieldErrors = {}
+  for (const entry of result.errors) {
+    for (const [field, message] of Object.entries(entry.errors)) {
+      const key = entry.index === null || inputs.length === 1 ? field : `${entry.index}.${field}`
+      errors[key] ??= message
+    }
+  }
+  const rows = new Set(
+    result.errors.flatMap((entry) => (entry.index === null ? [] : [entry.index])),
+  )
+  throw new InvalidError(
+    rows.size > 1
+      ? `${rows.size} rows have values that cannot be stored; nothing was added.`
+      : 'A value cannot be stored; nothing was added.',
+    { errors },
+  )
+}
+
+const changedSince = (rowId: number, version: number | null, current: Row) =>
+  new PreconditionFailedError(
+    `Row ${rowId} changed since version ${version}; it is now version ${current.version}.`,
+    current,
+  )
+
+// With `expectedVersion`, only if the row is still at that version (a PreconditionFailedError
+// carries what it is now); `partial` changes only the fields given.
+export async function changeRow(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  rowId: number,
+  expectedVersion: number | null,
+  values: unknown,
+  options: { input: RowInput; partial: boolean },
+): Promise<Row> {
+  requireAccess(actor, table, 'write')
+  const result = await writes.updateRow(db, table, rowId, expectedVersion, values, options)
+  if (result === null) throw new NotFoundError('This row')
+  if (result.ok) return result.row
+  if ('conflict' in result) throw changedSince(rowId, expectedVersion, result.current)
+  throw new InvalidError('A value cannot be stored; nothing was changed.', {
+    errors: result.errors,
+  })
+}
+
+// The rows that exist among `ids` are deleted (at most MAX_BULK_DELETE); returns how many went.
+export async function removeRows(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  ids: number[],
+): Promise<number> {
+  requireAccess(actor, table, 'write')
+  if (ids.length > writes.MAX_BULK_DELETE) {
+    throw new InvalidError(`At most ${writes.MAX_BULK_DELETE} rows can be deleted at once.`)
+  }
+  return ids.length ? writes.deleteRows(db, table, ids) : 0
 }
 
 // `expectedVersion` null deletes whatever the row holds now; a stale one refuses (412).
@@ -107,10 +198,5 @@ export async function removeRow(
   requireAccess(actor, table, 'write')
   const result = await writes.deleteRow(db, table, rowId, expectedVersion)
   if (result === null) throw new NotFoundError('This row')
-  if (!result.ok) {
-    throw new PreconditionFailedError(
-      `Row ${rowId} changed since version ${expectedVersion}; it is now version ${result.current.version}.`,
-      result.current,
-    )
-  }
+  if (!result.ok) throw changedSince(rowId, expectedVersion, result.current)
 }

@@ -10,6 +10,7 @@ import { canSee, requireAccess, requireAccount } from './access.js'
 import type { Actor } from './actor.js'
 import { ForbiddenError, NotFoundError } from './errors.js'
 import { refusing } from './refusals.js'
+import { createTableWithinQuota } from './table-quota.js'
 
 export interface TableInput {
   name: string
@@ -42,25 +43,26 @@ export async function listUserTables(
   return { user, tables: found.filter((table) => canSee(actor, table)) }
 }
 
+// Within the user's table quota (MAX_TABLES_PER_USER), counted and created under one lock.
 export async function createTable(
   db: Db,
   actor: Actor,
   username: string,
   input: TableInput,
+  maxTables: number,
 ): Promise<TableInfo> {
-  const user = requireAccount(actor, username, 'schema')
+  const user = requireAccount(actor, username)
   if (actor.tableIds !== null) {
     throw new ForbiddenError('This API token is limited to chosen tables, so it cannot create one.')
   }
-  return refusing(() =>
-    tables.createTable(db, {
-      ownerId: user.id,
-      name: input.name,
-      description: input.description ?? '',
-      isPublic: input.isPublic ?? true,
-      columns: input.columns ?? [],
-    }),
-  )
+  const table = {
+    ownerId: user.id,
+    name: input.name,
+    description: input.description ?? '',
+    isPublic: input.isPublic ?? true,
+    columns: input.columns ?? [],
+  }
+  return refusing(() => createTableWithinQuota(db, table, maxTables))
 }
 
 export async function changeTable(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyTypeOverrides, matchHeaders, parseImportArgs } from './import-args.js'
+import { applyTypeOverrides, parseImportArgs } from './import-args.js'
 
 const defaults = {
   file: 'big.csv',
@@ -125,40 +125,5 @@ describe('applyTypeOverrides', () => {
       message: '--type age: the file has no such column (it has: Name, First name, Votes)',
     })
     expect(applyTypeOverrides(header, columns, [{ column: '!!', type: 'integer' }]).ok).toBe(false)
-  })
-})
-
-describe('matchHeaders', () => {
-  const columns = [
-    { name: 'First name', slug: 'first_name' },
-    { name: 'Votes cast', slug: 'votes' },
-  ]
-
-  it('matches headers by slug or by name', () => {
-    expect(matchHeaders(['votes', 'First Name'], columns, 'demo/t')).toEqual({
-      ok: true,
-      value: [columns[1], columns[0]],
-    })
-    expect(matchHeaders([' votes cast '], columns, 'demo/t')).toEqual({
-      ok: true,
-      value: [columns[1]],
-    })
-  })
-
-  it.each([
-    [
-      ['votes', 'age'],
-      'No column of demo/t matches the CSV column "age" (its columns: First name, Votes cast)',
-    ],
-    [
-      ['', 'x'],
-      'No column of demo/t matches the CSV columns "", "x" (its columns: First name, Votes cast)',
-    ],
-    [
-      ['votes', 'Votes cast'],
-      'The CSV columns "votes" and "Votes cast" both match the column "Votes cast"',
-    ],
-  ])('refuses %j', (header, message) => {
-    expect(matchHeaders(header, columns, 'demo/t')).toEqual({ ok: false, message })
   })
 })

@@ -1,31 +1,22 @@
 // `scripts/import FILE --table NAME`: a CSV file into a new or existing table, with a progress bar.
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { openTable } from '../application/access.js'
+import { type ActorUser, cliActor } from '../application/actor.js'
+import { AppError, MovedError, NotFoundError } from '../application/errors.js'
+import { appendFile, importFileAsTable, matchHeaders } from '../application/imports.js'
 import { findUserByUsername } from '../auth/users.js'
 import { ConfigError, loadDotEnv, readConfig } from '../config.js'
 import { CsvSyntaxError } from '../csv/index.js'
 import { findTable } from '../datasource/catalog.js'
-import { ImportError } from '../datasource/import.js'
-import { SlugTakenError } from '../datasource/tables.js'
 import type { TableInfo } from '../datasource/types.js'
 import { type Database, openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
-import {
-  appendCsvFile,
-  type CsvInspection,
-  importCsvFileAsTable,
-  inspectCsvFile,
-} from '../import/csv-file.js'
+import { type CsvInspection, inspectCsvFile } from '../import/csv-file.js'
 import { DEMO_USERNAME, ensureDemoUser } from '../import/demo-data.js'
 import { slugify } from '../lib/slug.js'
 import { tableUrl } from '../web/urls.js'
-import {
-  applyTypeOverrides,
-  type ImportOptions,
-  matchHeaders,
-  parseImportArgs,
-  USAGE,
-} from './import-args.js'
+import { applyTypeOverrides, type ImportOptions, parseImportArgs, USAGE } from './import-args.js'
 import {
   createProgressReporter,
   formatCount,
@@ -48,12 +39,15 @@ const DELIMITER_NAMES: Record<string, string> = {
   '|': 'pipe',
 }
 
-async function resolveOwner(database: Database, username: string) {
+// Whoever runs scripts/import on the server acts as the owner they name (see cliActor).
+async function resolveOwner(database: Database, username: string): Promise<ActorUser> {
   const user = await findUserByUsername(database.db, username)
-  if (user) return { id: user.id, username: user.username }
+  if (user)
+    return { id: user.id, username: user.username, name: user.name, avatarUrl: user.avatar_url }
   // The demo user is the app's own, so a fresh database gets it on first use (as `scripts/seed` does).
   if (username.toLowerCase() === DEMO_USERNAME) {
-    return { id: await ensureDemoUser(database), username: DEMO_USERNAME }
+    const id = await ensureDemoUser(database)
+    return { id, username: DEMO_USERNAME, name: null, avatarUrl: null }
   }
   throw new CliError(`No user '${username}': sign in once to create it, or use --owner demo`)
 }
@@ -127,15 +121,22 @@ async function importNew(database: Database, options: ImportOptions, path: strin
   })
   say(formatTable([['CSV header', 'Column', 'Type', ''], ...rows]))
   try {
+    // The command line is for the operator: no table quota.
     const { result, reporter, elapsedMs } = await withProgress(inspection.rowCount, (reporter) =>
-      importCsvFileAsTable(database, path, {
-        ownerId: owner.id,
-        name: options.table,
-        isPublic: options.isPublic,
-        columns: resolved.value,
-        delimiter: inspection.delimiter,
-        onProgress: reporter.update,
-      }),
+      importFileAsTable(
+        database,
+        cliActor(owner),
+        owner.username,
+        path,
+        {
+          name: options.table,
+          isPublic: options.isPublic,
+          columns: resolved.value,
+          delimiter: inspection.delimiter,
+          onProgress: reporter.update,
+        },
+        Number.POSITIVE_INFINITY,
+      ),
     )
     reporter.finish(result.rows)
     // On Postgres the indexes are built after the rows commit; wait, so sorts are fast at once.
@@ -145,28 +146,36 @@ async function importNew(database: Database, options: ImportOptions, path: strin
       say(`Indexes built in ${((Date.now() - indexStart) / 1000).toFixed(1)} s`)
     return { table: result.table, rows: result.rows, elapsedMs }
   } catch (error) {
-    throw error instanceof SlugTakenError ? tableExists(owner.username, error.slug) : error
+    const taken = error instanceof AppError && error.kind === 'conflict'
+    throw taken ? tableExists(owner.username, slug) : error
   }
 }
 
-async function findOwnTable(database: Database, owner: string, name: string): Promise<TableInfo> {
+// The owner's table by name (a renamed table by its old name too), opened to add rows.
+async function findOwnTable(
+  database: Database,
+  owner: ActorUser,
+  name: string,
+): Promise<TableInfo> {
   const slug = slugify(name, '-')
-  let lookup = await findTable(database.db, owner, slug)
-  if (lookup.found === 'redirect') lookup = await findTable(database.db, owner, lookup.slug)
-  if (lookup.found !== 'table') {
-    throw new CliError(`No table ${owner}/${slug}: leave out --append to create it`)
+  const open = (at: string) =>
+    openTable(database.db, cliActor(owner), { username: owner.username, slug: at }, 'write')
+  try {
+    return await open(slug)
+  } catch (error) {
+    if (error instanceof MovedError) return open(error.slug)
+    if (error instanceof NotFoundError) {
+      throw new CliError(`No table ${owner.username}/${slug}: leave out --append to create it`)
+    }
+    throw error
   }
-  return lookup.table
 }
 
 async function importAppend(database: Database, options: ImportOptions, path: string) {
   const owner = await resolveOwner(database, options.owner)
-  const table = await findOwnTable(database, owner.username, options.table)
-  const label = `${table.owner.username}/${table.slug}`
+  const table = await findOwnTable(database, owner, options.table)
   const inspection = await inspect(path, options.delimiter)
-  const matched = matchHeaders(inspection.header, table.columns, label)
-  if (!matched.ok) throw new CliError(matched.message)
-  const targets = matched.value
+  const targets = matchHeaders(table, inspection.header)
   say(
     formatTable([
       ['CSV header', 'Column', 'Type'],
@@ -177,7 +186,7 @@ async function importAppend(database: Database, options: ImportOptions, path: st
   if (left.length)
     say(`Not in the file, left empty: ${left.map((column) => column.name).join(', ')}`)
   const { result, reporter, elapsedMs } = await withProgress(inspection.rowCount, (reporter) =>
-    appendCsvFile(database, table, path, targets, {
+    appendFile(database, cliActor(owner), table, path, targets, {
       delimiter: inspection.delimiter,
       onProgress: reporter.update,
     }),
@@ -203,7 +212,16 @@ async function run(database: Database, options: ImportOptions): Promise<void> {
 function explain(error: unknown): string | null {
   if (error instanceof CliError) return error.message
   if (error instanceof ConfigError) return `Configuration error: ${error.message}`
-  if (error instanceof ImportError) return formatFailure(error)
+  // An import refused at a line (and column) of the file, else the refusal's own words.
+  if (error instanceof AppError && typeof error.details.reason === 'string') {
+    const { line, column, reason } = error.details as {
+      line: number | null
+      column: string | null
+      reason: string
+    }
+    return formatFailure({ line, column, reason })
+  }
+  if (error instanceof AppError) return error.message
   if (error instanceof CsvSyntaxError) {
     const reason = error.message.replace(/ \(line \d+\)$/, '')
     return formatFailure({ line: error.line, column: null, reason })

@@ -99,11 +99,10 @@ describe.runIf(hasPostgresBinaries)('when the database goes away', () => {
       const json = await app.request('/demo?format=json')
       expect(json.status).toBe(503)
       expect(await json.json()).toEqual({
-        error: {
-          status: 503,
-          title: 'Service unavailable',
-          message: 'The database is not answering just now. Please try again in a few seconds.',
-        },
+        type: 'about:blank',
+        status: 503,
+        title: 'Service Unavailable',
+        detail: 'The database is not answering just now. Please try again in a few seconds.',
       })
       expect((await app.request('/healthz')).status).toBe(503)
     } finally {

@@ -170,3 +170,17 @@ export async function appendCsvFile(
     targets,
   )
 }
+
+// Appends CSV from any stream of bytes (an API request's body, say): `match` places each header
+// on a column, or throws for one it cannot place, before any row is read.
+export async function appendCsvStream(
+  database: Database,
+  table: TableInfo,
+  source: AsyncIterable<Uint8Array>,
+  match: (header: string[]) => (ColumnInfo | null)[],
+): Promise<number> {
+  const csv = await openCsv(source)
+  const header = await readHeader(csv.records)
+  const targets = match(header)
+  return appendRecords(database, table, dataRecords(csv.records, header.length), targets)
+}

@@ -1,10 +1,10 @@
 // The Hono app: shared middleware, the route families, and one error handler.
 import { relative } from 'node:path'
 import { Hono } from 'hono'
+import type { Logger } from 'pino'
 import { createApi } from '../api/app.js'
 import { docsRoutes } from '../api/docs.js'
 import { ANONYMOUS } from '../application/actor.js'
-import type { Logger } from 'pino'
 import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
@@ -13,7 +13,6 @@ import { log } from '../log.js'
 import { APP_ROOT } from '../paths.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
-import { Redirect } from './load-table.js'
 import { bearerTokenMiddleware } from './middleware/bearer-token.js'
 import { bodyLimit } from './middleware/body-limit.js'
 import { compression } from './middleware/compression.js'
@@ -79,7 +78,8 @@ export function createApp({ config, database, logger = log }: AppDeps) {
   )
   app.use(bodyLimit())
   app.use(sessionMiddleware())
-  app.use(bearerTokenMiddleware())
+  // The mock GitHub's own API takes its own bearer tokens, as github.com does.
+  app.use(bearerTokenMiddleware({ skip: (path) => path.startsWith('/mock-github/') }))
   app.use('/settings/*', writeGuard())
   app.use('/:username/tables/:table/*', writeGuard())
   app.use(csrfMiddleware({ exempt: isCsrfExempt }))
@@ -102,9 +102,7 @@ export function createApp({ config, database, logger = log }: AppDeps) {
   app.route('/', homeRoutes)
 
   app.notFound(notFound)
-  app.onError((error, c) =>
-    error instanceof Redirect ? c.redirect(error.location, error.status) : onError(error, c),
-  )
+  app.onError(onError)
   return app
 }
 

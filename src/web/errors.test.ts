@@ -55,7 +55,7 @@ describe('unexpected errors', () => {
     const app = await brokenApp({})
     const res = await app.request('http://localhost/demo?format=json')
     expect(res.status).toBe(500)
-    expect(await res.json()).toMatchObject({ error: { status: 500, title: 'Server error' } })
+    expect(await res.json()).toMatchObject({ status: 500, title: 'Internal Server Error' })
   })
 
   it('are not confused with 404s, which are not reported', async () => {

@@ -1,16 +1,21 @@
-// One place for failures: 4xx as friendly pages (or JSON), a 503 while the database is away,
+// One place for failures: refusals as friendly pages (or problem JSON, always for the API), a sign-in
+// for the signed-out, a 503 while the database is away,
 // anything else a 500 reported to Sentry; each logged with its request id.
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { problem, refusalProblem } from '../api/problem.js'
+import { MovedError, REFUSAL_STATUS } from '../application/errors.js'
+import { asAppError } from '../application/refusals.js'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { BodyTooLargeError } from '../lib/body-too-large.js'
 import { API_BASE } from '../lib/paths.js'
+import { safeRedirectPath } from '../lib/redirect.js'
 import { log } from '../log.js'
 import { reportError } from '../sentry.js'
 import type { AppEnv } from './env.js'
 import { renderPage, wantsJson } from './render.js'
+import { origin, withQuery } from './urls.js'
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -33,7 +38,7 @@ export function errorResponse(
   stack: string | null = null,
 ) {
   const title = TITLES[status] ?? 'Error'
-  if (wantsJson(c)) return c.json({ error: { status, title, message } }, status)
+  if (wantsJson(c)) return problem(c, status, message)
   return renderPage(c, 'error', { title, status, message, stack }, status)
 }
 
@@ -44,15 +49,42 @@ export const notFound: NotFoundHandler<AppEnv> = (c) =>
     'There is nothing at this address. Check the link, or start from the home page.',
   )
 
+// Off to sign in, then back to this page (for a GET) or the page the form was on.
+function signIn(c: Context<AppEnv>) {
+  const here = new URL(c.req.url)
+  const back = safeRedirectPath(
+    c.req.method === 'GET' ? `${here.pathname}${here.search}` : c.req.header('referer'),
+    origin(c),
+  )
+  return c.redirect(withQuery('/auth/login', { next: back }), 303)
+}
+
+// The same address under the table's new slug, the rest of the path (a row, a tab) and the query kept.
+function moved(c: Context<AppEnv>, username: string, slug: string) {
+  const url = new URL(c.req.url)
+  const segments = url.pathname.split('/')
+  // /{username}/tables/{table}/…
+  segments[1] = encodeURIComponent(username)
+  segments[3] = encodeURIComponent(slug)
+  return c.redirect(`${segments.join('/')}${url.search}`, 301)
+}
+
+// The application's refusals as pages (null for anything else).
+function pageRefusal(c: Context<AppEnv>, error: unknown) {
+  if (error instanceof MovedError) return moved(c, error.username, error.slug)
+  const refusal = asAppError(error)
+  if (!refusal) return null
+  if (refusal.kind === 'unauthorized') return signIn(c)
+  return errorResponse(c, REFUSAL_STATUS[refusal.kind], refusal.message)
+}
+
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   // The API answers problem details; the pages answer a page, or JSON when it was asked for.
   const api = c.req.path.startsWith(`${API_BASE}/`)
   const respond = (status: ContentfulStatusCode, message: string) =>
     api ? problem(c, status, message) : errorResponse(c, status, message)
-  if (api) {
-    const refused = refusalProblem(c, error)
-    if (refused) return refused
-  }
+  const refused = api ? refusalProblem(c, error) : pageRefusal(c, error)
+  if (refused) return refused
   // Whoever read the body met its route's limit (see middleware/body-limit.ts).
   if (error instanceof BodyTooLargeError) return respond(413, error.message)
   if (error instanceof HTTPException && error.status < 500) {
@@ -73,11 +105,19 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     // An outage is not a bug: logged, not sent to Sentry once per request.
     logger.warn({ err: error }, 'The database is unavailable')
     c.header('Retry-After', String(RETRY_AFTER_SECONDS))
-    return respond(503, 'The database is not answering just now. Please try again in a few seconds.')
+    return respond(
+      503,
+      'The database is not answering just now. Please try again in a few seconds.',
+    )
   }
   reportError(error, { requestId })
   logger.error({ err: error }, 'Unhandled error')
-  if (api) return problem(c, 500, 'Something went wrong on our side. It has been reported; try again soon.')
+  if (api)
+    return problem(
+      c,
+      500,
+      'Something went wrong on our side. It has been reported; try again soon.',
+    )
   const debug = c.get('config')?.debug ?? false
   return errorResponse(
     c,

@@ -3,6 +3,7 @@ import { Eta } from 'eta'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Config } from '../config.js'
+import { stringifyExact } from '../datasource/raw-json.js'
 import { appPath } from '../paths.js'
 
 export function createRenderer(options: { cache: boolean }) {
@@ -48,3 +49,7 @@ export function wantsJson(c: Context): boolean {
   const accept = c.req.header('accept') ?? ''
   return accept.includes('application/json') && !accept.includes('text/html')
 }
+
+// JSON written with stringifyExact, so big numbers and JSON values keep every digit.
+export const exactJson = (c: Context, value: unknown, status: ContentfulStatusCode = 200) =>
+  c.body(stringifyExact(value), status, { 'Content-Type': 'application/json; charset=utf-8' })

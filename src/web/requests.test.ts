@@ -96,7 +96,10 @@ describe('error pages', () => {
     )
     expect(res.status).toBe(413)
     expect(await res.json()).toEqual({
-      error: { status: 413, title: 'Too large', message: 'The file is too big' },
+      type: 'about:blank',
+      status: 413,
+      title: 'Content Too Large',
+      detail: 'The file is too big',
     })
   })
 

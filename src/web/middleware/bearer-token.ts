@@ -11,10 +11,10 @@ const REFUSALS = {
   expired: 'This API token has expired. Make a new one in Settings → API tokens.',
 }
 
-export const bearerTokenMiddleware = () =>
+export const bearerTokenMiddleware = (options: { skip: (path: string) => boolean }) =>
   createMiddleware<AppEnv>(async function bearerToken(c, next) {
     const header = c.req.header('authorization')
-    if (header === undefined) return next()
+    if (header === undefined || options.skip(c.req.path)) return next()
     const token = /^Bearer +(\S+)$/i.exec(header.trim())?.[1] ?? ''
     const check = await validateApiToken(c.get('database').db, token)
     if (!check.ok) return problem(c, 401, REFUSALS[check.reason])

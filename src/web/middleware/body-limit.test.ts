@@ -87,12 +87,11 @@ describe('a body over the limit', () => {
     })
     expect(res.status).toBe(413)
     expect(await res.json()).toEqual({
-      error: {
-        status: 413,
-        title: 'Too large',
-        message:
-          'This form is too large to send: the limit is 256 KB. Shorten the longest values and try again.',
-      },
+      type: 'about:blank',
+      status: 413,
+      title: 'Content Too Large',
+      detail:
+        'This form is too large to send: the limit is 256 KB. Shorten the longest values and try again.',
     })
   })
 

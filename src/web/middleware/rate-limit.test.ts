@@ -66,7 +66,7 @@ describe('a rate limit', () => {
     for (let n = 0; n < 3; n++) await client.request('/alice/tables/birds?search=x&format=json')
     const res = await client.request('/alice/tables/birds?search=x&format=json')
     expect(res.status).toBe(429)
-    expect(await res.json()).toMatchObject({ error: { status: 429, title: 'Too many requests' } })
+    expect(await res.json()).toMatchObject({ status: 429, title: 'Too Many Requests' })
   })
 
   it('counts each address on its own, and only the requests it limits', async () => {

@@ -1,19 +1,19 @@
 // The columns page: add, rename, retype, reorder and delete a table's columns.
 import { type Context, Hono } from 'hono'
-import { COLUMN_TYPE_LABELS } from '../../datasource/column-types.js'
 import {
   addColumn,
-  ColumnChangeError,
-  deleteColumn,
+  changeColumn,
+  dropColumn,
+  findColumn,
   moveColumn,
-  updateColumn,
-} from '../../datasource/columns.js'
+} from '../../application/columns.js'
+import { COLUMN_TYPE_LABELS } from '../../datasource/column-types.js'
 import { MAX_COLUMNS } from '../../datasource/tables.js'
 import type { TableInfo } from '../../datasource/types.js'
 import type { AppEnv } from '../env.js'
+import { forForm } from '../form-refusals.js'
 import { type FieldErrors, readForm, validateForm } from '../forms.js'
-import { loadTable, notFoundError } from '../load-table.js'
-import { requireOwner } from '../ownership.js'
+import { loadTable } from '../load-table.js'
 import { renderPage } from '../render.js'
 import { tableUrl } from '../urls.js'
 import {
@@ -71,38 +71,20 @@ function renderColumns(
   )
 }
 
-function findColumn(table: TableInfo, slug: string) {
-  const column = table.columns.find((col) => col.slug === slug)
-  if (!column) throw notFoundError('This column')
-  return column
-}
-
 columnRoutes.get('/:username/tables/:table/columns', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
+  const table = await loadTable(c, 'schema')
   return renderColumns(c, table, blankColumnForm, {})
 })
 
 columnRoutes.post('/:username/tables/:table/columns', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
+  const table = await loadTable(c, 'schema')
   const { fields } = await readForm(c)
   const result = validateForm(ColumnFormSchema, fields)
   if (!result.ok) return renderColumns(c, table, formFromFields(fields), result.errors, 400)
-  try {
-    await addColumn(c.get('database').db, table, columnSpec(result.value))
-  } catch (error) {
-    if (error instanceof ColumnChangeError) {
-      return renderColumns(
-        c,
-        table,
-        formFromFields(fields),
-        { [error.field ?? 'form']: error.message },
-        400,
-      )
-    }
-    throw error
-  }
+  const added = await forForm(() =>
+    addColumn(c.get('database').db, c.get('actor'), table, columnSpec(result.value)),
+  )
+  if (!added.ok) return renderColumns(c, table, formFromFields(fields), added.errors, 400)
   return c.redirect(columnsUrl(table), 303)
 })
 
@@ -130,57 +112,40 @@ function renderColumnEdit(
   )
 }
 
+// The table, opened to change its schema, and the column the address names.
+async function loadColumn(c: Context<AppEnv>) {
+  const table = await loadTable(c, 'schema')
+  return { table, column: findColumn(table, c.req.param('column') ?? '') }
+}
+
 columnRoutes.get('/:username/tables/:table/columns/:column', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
-  const column = findColumn(table, c.req.param('column'))
+  const { table, column } = await loadColumn(c)
   return renderColumnEdit(c, table, column.slug, columnForm(column), {})
 })
 
 columnRoutes.post('/:username/tables/:table/columns/:column', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
-  const column = findColumn(table, c.req.param('column'))
+  const { table, column } = await loadColumn(c)
   const { fields } = await readForm(c)
   const result = validateForm(ColumnFormSchema, fields)
-  if (!result.ok)
-    return renderColumnEdit(c, table, column.slug, formFromFields(fields), result.errors, 400)
-  try {
-    await updateColumn(c.get('database').db, table, column.id, columnSpec(result.value))
-  } catch (error) {
-    if (error instanceof ColumnChangeError) {
-      return renderColumnEdit(
-        c,
-        table,
-        column.slug,
-        formFromFields(fields),
-        { [error.field ?? 'form']: error.message },
-        400,
-      )
-    }
-    throw error
-  }
+  const form = formFromFields(fields)
+  if (!result.ok) return renderColumnEdit(c, table, column.slug, form, result.errors, 400)
+  const changed = await forForm(() =>
+    changeColumn(c.get('database').db, c.get('actor'), table, column, columnSpec(result.value)),
+  )
+  if (!changed.ok) return renderColumnEdit(c, table, column.slug, form, changed.errors, 400)
   return c.redirect(columnsUrl(table), 303)
 })
 
 columnRoutes.post('/:username/tables/:table/columns/:column/move', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
-  const column = findColumn(table, c.req.param('column'))
+  const { table, column } = await loadColumn(c)
   const { fields } = await readForm(c)
-  await moveColumn(
-    c.get('database').db,
-    table,
-    column.id,
-    fields.direction === 'up' ? 'up' : 'down',
-  )
+  const direction = fields.direction === 'up' ? 'up' : 'down'
+  await moveColumn(c.get('database').db, c.get('actor'), table, column, direction)
   return c.redirect(columnsUrl(table), 303)
 })
 
 columnRoutes.post('/:username/tables/:table/columns/:column/delete', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
-  const column = findColumn(table, c.req.param('column'))
-  await deleteColumn(c.get('database').db, table, column.id)
+  const { table, column } = await loadColumn(c)
+  await dropColumn(c.get('database').db, c.get('actor'), table, column)
   return c.redirect(columnsUrl(table), 303)
 })

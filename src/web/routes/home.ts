@@ -1,11 +1,12 @@
 // The dashboard and the profile pages: who has which tables, a page at a time.
 import { Hono } from 'hono'
+import { NotFoundError } from '../../application/errors.js'
 import type { TableSummary } from '../../application/table-lists.js'
 import { listTablePage } from '../../application/table-lists.js'
 import { findUserByUsername } from '../../auth/users.js'
 import { parsePage } from '../../lib/pagination.js'
 import type { AppEnv } from '../env.js'
-import { isPlausibleName, notFoundError } from '../load-table.js'
+import { isPlausibleName } from '../load-table.js'
 import { renderPage, wantsJson } from '../render.js'
 import { absoluteUrl, tableUrl, userUrl } from '../urls.js'
 import { listPageUrl, listPagination } from '../views/list-pagination.js'
@@ -72,7 +73,7 @@ homeRoutes.get('/:username', async (c) => {
   const db = c.get('database').db
   const username = c.req.param('username')
   const user = isPlausibleName(username) ? await findUserByUsername(db, username) : null
-  if (!user) throw notFoundError('This user')
+  if (!user) throw new NotFoundError('This user')
   const viewer = c.get('viewer')
   const page = await listTablePage(db, {
     ownerId: user.id,

@@ -2,17 +2,12 @@
 // then import all or nothing.
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { appendFile, importFileAsTable, matchHeader } from '../../application/imports.js'
 import { countTables, TableQuotaError } from '../../application/table-quota.js'
 import { COLUMN_TYPE_LABELS, COLUMN_TYPES, isColumnType } from '../../datasource/column-types.js'
 import { ImportError } from '../../datasource/import.js'
-import { SlugTakenError } from '../../datasource/tables.js'
 import type { TableInfo } from '../../datasource/types.js'
-import {
-  appendCsvFile,
-  type CsvInspection,
-  importCsvFileAsTable,
-  inspectCsvFile,
-} from '../../import/csv-file.js'
+import { type CsvInspection, inspectCsvFile } from '../../import/csv-file.js'
 import {
   deleteUpload,
   findUpload,
@@ -24,9 +19,10 @@ import {
 import { slugify } from '../../lib/slug.js'
 import { hasControlCharacters, isWellFormed } from '../../lib/text.js'
 import type { AppEnv, Viewer } from '../env.js'
+import { forForm } from '../form-refusals.js'
 import { readForm, trimmedSchema, validateForm } from '../forms.js'
 import { loadTable } from '../load-table.js'
-import { IMPORT_ELSEWHERE, requireOwner, requireSelf } from '../ownership.js'
+import { IMPORT_ELSEWHERE, requireSelf, requireViewer } from '../ownership.js'
 import { renderPage } from '../render.js'
 import { tableUrl, userUrl, withQuery } from '../urls.js'
 import { tableNav } from '../views/table-nav.js'
@@ -138,7 +134,7 @@ function renderReview(
   inspection: CsvInspection,
   form: { name: string; columns: { name: string; type: string }[] },
   errors: Record<string, string>,
-  status: 200 | 400 | 403 = 200,
+  status: 200 | 400 | 403 | 409 = 200,
 ) {
   return renderPage(
     c,
@@ -199,58 +195,39 @@ importRoutes.post('/:username/tables/import/:upload', async (c) => {
   })
   if (Object.keys(errors).length)
     return renderReview(c, viewer, upload, inspection, form, errors, 400)
-  const full = await quotaMessage(c, viewer)
-  if (full) return renderReview(c, viewer, upload, inspection, form, { form: full }, 403)
-  try {
-    const { table } = await importCsvFileAsTable(c.get('database'), upload.path, {
-      ownerId: viewer.id,
-      name: name.ok ? name.value : '',
-      isPublic: fields.visibility !== 'private',
-      columns: columns.map((column) => ({
-        name: column.name,
-        type: isColumnType(column.type) ? column.type : 'text',
-      })),
-      delimiter: inspection.delimiter,
-    })
-    await deleteUpload(upload)
-    return c.redirect(tableUrl(viewer.username, table.slug), 303)
-  } catch (error) {
-    if (error instanceof ImportError)
-      return renderReview(
-        c,
-        viewer,
-        upload,
-        inspection,
-        form,
-        { form: `Nothing was imported. ${capitalise(error.message)}.` },
-        400,
-      )
-    if (error instanceof SlugTakenError)
-      return renderReview(
-        c,
-        viewer,
-        upload,
-        inspection,
-        form,
-        { name: `${error.message}: choose another name.` },
-        400,
-      )
-    throw error
-  }
+  const imported = await forForm(() =>
+    importFileAsTable(
+      c.get('database'),
+      c.get('actor'),
+      viewer.username,
+      upload.path,
+      {
+        name: name.ok ? name.value : '',
+        isPublic: fields.visibility !== 'private',
+        columns: columns.map((column) => ({
+          name: column.name,
+          type: isColumnType(column.type) ? column.type : 'text',
+        })),
+        delimiter: inspection.delimiter,
+      },
+      c.get('config').maxTablesPerUser,
+    ),
+  )
+  if (!imported.ok)
+    return renderReview(c, viewer, upload, inspection, form, imported.errors, imported.status)
+  await deleteUpload(upload)
+  return c.redirect(tableUrl(viewer.username, imported.value.table.slug), 303)
 })
-
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
 
 // Appending a file to an existing table: CSV columns are matched to table columns by name.
 importRoutes.get('/:username/tables/:table/import', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
+  const table = await loadTable(c, 'write')
   return renderUpload(c, `${tableUrl(table.owner.username, table.slug)}/import`, table, null)
 })
 
 importRoutes.post('/:username/tables/:table/import', async (c) => {
-  const table = await loadTable(c)
-  const viewer = requireOwner(c, table)
+  const table = await loadTable(c, 'write')
+  const viewer = requireViewer(c)
   const base = `${tableUrl(table.owner.username, table.slug)}/import`
   try {
     const upload = await saveUpload(c.req.raw, viewer.id, uploadSettings(c))
@@ -261,15 +238,6 @@ importRoutes.post('/:username/tables/:table/import', async (c) => {
     throw error
   }
 })
-
-function matchColumn(table: TableInfo, header: string) {
-  const slug = slugify(header, '_')
-  return (
-    table.columns.find(
-      (column) => column.slug === slug || column.name.toLowerCase() === header.trim().toLowerCase(),
-    ) ?? null
-  )
-}
 
 function renderAppendReview(
   c: Context<AppEnv>,
@@ -300,22 +268,22 @@ function renderAppendReview(
 }
 
 importRoutes.get('/:username/tables/:table/import/:upload', async (c) => {
-  const table = await loadTable(c)
-  const viewer = requireOwner(c, table)
+  const table = await loadTable(c, 'write')
+  const viewer = requireViewer(c)
   const { upload, inspection } = await loadUpload(c, viewer)
   return renderAppendReview(
     c,
     table,
     upload,
     inspection,
-    inspection.header.map((header) => matchColumn(table, header)?.slug ?? null),
+    inspection.header.map((header) => matchHeader(table, header)?.slug ?? null),
     null,
   )
 })
 
 importRoutes.post('/:username/tables/:table/import/:upload', async (c) => {
-  const table = await loadTable(c)
-  const viewer = requireOwner(c, table)
+  const table = await loadTable(c, 'write')
+  const viewer = requireViewer(c)
   const { upload, inspection } = await loadUpload(c, viewer)
   const { fields } = await readForm(c)
   const chosen = inspection.header.map((_, index) => fields[`column${index}`] || null)
@@ -339,22 +307,13 @@ importRoutes.post('/:username/tables/:table/import/:upload', async (c) => {
       chosen,
       'Each table column can receive only one CSV column.',
     )
-  try {
-    const rows = await appendCsvFile(c.get('database'), table, upload.path, targets, {
+  const appended = await forForm(() =>
+    appendFile(c.get('database'), c.get('actor'), table, upload.path, targets, {
       delimiter: inspection.delimiter,
-    })
-    await deleteUpload(upload)
-    return c.redirect(`${tableUrl(table.owner.username, table.slug)}?imported=${rows}`, 303)
-  } catch (error) {
-    if (error instanceof ImportError)
-      return renderAppendReview(
-        c,
-        table,
-        upload,
-        inspection,
-        chosen,
-        `Nothing was imported. ${capitalise(error.message)}.`,
-      )
-    throw error
-  }
+    }),
+  )
+  if (!appended.ok)
+    return renderAppendReview(c, table, upload, inspection, chosen, appended.errors.form ?? null)
+  await deleteUpload(upload)
+  return c.redirect(`${tableUrl(table.owner.username, table.slug)}?imported=${appended.value}`, 303)
 })

@@ -1,14 +1,15 @@
 // Writing rows: new, edit (with a check that nobody saved in between), delete, and bulk delete.
 import { type Context, Hono } from 'hono'
+import { PreconditionFailedError } from '../../application/errors.js'
+import { changeRow, createRows, readRow, removeRow, removeRows } from '../../application/rows.js'
 import { ROW_ERROR } from '../../datasource/row-schema.js'
-import { deleteRow, deleteRows, insertRow, updateRow } from '../../datasource/row-writes.js'
-import { getRow } from '../../datasource/rows.js'
+import { MAX_BULK_DELETE } from '../../datasource/row-writes.js'
 import type { Row, TableInfo } from '../../datasource/types.js'
 import { safeRedirectPath } from '../../lib/redirect.js'
 import type { AppEnv } from '../env.js'
+import { forForm } from '../form-refusals.js'
 import { readForm } from '../forms.js'
-import { loadTable, notFoundError } from '../load-table.js'
-import { requireOwner } from '../ownership.js'
+import { loadTable } from '../load-table.js'
 import { renderPage } from '../render.js'
 import { origin, rowUrl, tableUrl } from '../urls.js'
 import { formValues, rowFormFields } from '../views/row-form.js'
@@ -60,76 +61,66 @@ function renderRowForm(
   )
 }
 
-async function loadRow(c: Context<AppEnv>, table: TableInfo): Promise<Row> {
-  const row = await getRow(c.get('database').db, table, Number(c.req.param('row')))
-  if (!row) throw notFoundError('This row')
-  return row
+// The row the address names, of the table opened for writing.
+async function loadRow(c: Context<AppEnv>) {
+  const table = await loadTable(c, 'write')
+  const row = await readRow(c.get('database').db, c.get('actor'), table, Number(c.req.param('row')))
+  return { table, row }
 }
 
 rowEditRoutes.get('/:username/tables/:table/new', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
+  const table = await loadTable(c, 'write')
   return renderRowForm(c, table, { row: null, values: {}, errors: {} })
 })
 
 rowEditRoutes.post('/:username/tables/:table/new', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
+  const table = await loadTable(c, 'write')
   const { fields } = await readForm(c)
-  const result = await insertRow(c.get('database').db, table, fields)
-  if (!result.ok)
-    return renderRowForm(c, table, { row: null, values: fields, errors: result.errors }, 400)
+  const created = await forForm(() =>
+    createRows(c.get('database').db, c.get('actor'), table, [fields], 'form'),
+  )
+  if (!created.ok)
+    return renderRowForm(c, table, { row: null, values: fields, errors: created.errors }, 400)
+  const [row] = created.value as [Row]
   // "Save and add another" comes back to an empty form.
   if (fields._another)
-    return c.redirect(
-      `${tableUrl(table.owner.username, table.slug)}/new?added=${result.row.id}`,
-      303,
-    )
-  return c.redirect(rowUrl(table.owner.username, table.slug, result.row.id), 303)
+    return c.redirect(`${tableUrl(table.owner.username, table.slug)}/new?added=${row.id}`, 303)
+  return c.redirect(rowUrl(table.owner.username, table.slug, row.id), 303)
 })
 
 rowEditRoutes.get('/:username/tables/:table/:row{[0-9]+}/edit', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
-  const row = await loadRow(c, table)
+  const { table, row } = await loadRow(c)
   return renderRowForm(c, table, { row, values: formValues(table, row), errors: {} })
 })
 
 rowEditRoutes.post('/:username/tables/:table/:row{[0-9]+}/edit', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
-  const row = await loadRow(c, table)
+  const { table, row } = await loadRow(c)
   const { fields } = await readForm(c)
-  const result = await updateRow(
-    c.get('database').db,
-    table,
-    row.id,
-    Number(fields._version),
-    fields,
-  )
-  if (result === null) throw notFoundError('This row')
-  if (result.ok) return c.redirect(rowUrl(table.owner.username, table.slug, row.id), 303)
-  if ('conflict' in result) {
+  const version = /^\d{1,15}$/.test(fields._version ?? '') ? Number(fields._version) : -1
+  try {
+    const changed = await forForm(() =>
+      changeRow(c.get('database').db, c.get('actor'), table, row.id, version, fields, {
+        input: 'form',
+        partial: false,
+      }),
+    )
+    if (changed.ok) return c.redirect(rowUrl(table.owner.username, table.slug, row.id), 303)
+    return renderRowForm(c, table, { row, values: fields, errors: changed.errors }, 400)
+  } catch (error) {
+    if (!(error instanceof PreconditionFailedError)) throw error
     // Someone saved first: show their values, never overwrite them silently.
+    const current = error.current as Row
     return renderRowForm(
       c,
       table,
-      {
-        row: result.current,
-        values: formValues(table, result.current),
-        errors: {},
-        conflict: true,
-      },
+      { row: current, values: formValues(table, current), errors: {}, conflict: true },
       409,
     )
   }
-  return renderRowForm(c, table, { row, values: fields, errors: result.errors }, 400)
 })
 
 rowEditRoutes.get('/:username/tables/:table/:row{[0-9]+}/delete', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
-  const row = await loadRow(c, table)
+  const { table, row } = await loadRow(c)
   const nav = tableNav(table, null)
   nav.breadcrumbs.push({
     label: `Row ${row.id}`,
@@ -151,22 +142,19 @@ rowEditRoutes.get('/:username/tables/:table/:row{[0-9]+}/delete', async (c) => {
 })
 
 rowEditRoutes.post('/:username/tables/:table/:row{[0-9]+}/delete', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
-  const row = await loadRow(c, table)
-  await deleteRow(c.get('database').db, table, row.id, null)
+  const { table, row } = await loadRow(c)
+  await removeRow(c.get('database').db, c.get('actor'), table, row.id, null)
   return c.redirect(`${tableUrl(table.owner.username, table.slug)}?deleted=1`, 303)
 })
 
 rowEditRoutes.post('/:username/tables/:table/delete-rows', async (c) => {
-  const table = await loadTable(c)
-  requireOwner(c, table)
+  const table = await loadTable(c, 'write')
   const { fields, all } = await readForm(c)
   const ids = all('ids')
     .filter((id) => /^\d{1,15}$/.test(id))
     .map(Number)
-    .slice(0, 1000)
-  const deleted = ids.length ? await deleteRows(c.get('database').db, table, ids) : 0
+    .slice(0, MAX_BULK_DELETE)
+  const deleted = await removeRows(c.get('database').db, c.get('actor'), table, ids)
   // Back to the same view of the table, search and sort kept (but never to another page).
   const here = tableUrl(table.owner.username, table.slug)
   const back = safeRedirectPath(fields.back, origin(c), here)

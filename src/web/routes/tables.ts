@@ -1,22 +1,18 @@
 // Browsing a table: the paginated, searchable, sortable table page and each row's detail page.
-import { type Context, Hono } from 'hono'
-import { listRows } from '../../datasource/list-rows.js'
-import { stringifyExact } from '../../datasource/raw-json.js'
-import { getRow } from '../../datasource/rows.js'
-import type { AppEnv } from '../env.js'
-import { loadTable, notFoundError } from '../load-table.js'
-import { isOwner } from '../ownership.js'
-import { renderPage, wantsJson } from '../render.js'
-import { readTableQuery } from '../table-query.js'
-import { absoluteUrl, rowUrl, tableUrl } from '../urls.js'
+import { Hono } from 'hono'
 import {
-  formatCount,
-  rowPageView,
-  rowValues,
-  tablePageLinks,
-  tablePageView,
-  truncatedSlugs,
-} from '../views/table-view.js'
+  columnRepresentation,
+  rowRepresentation,
+  tableRepresentation,
+} from '../../application/representations.js'
+import { readPage, readRow } from '../../application/rows.js'
+import type { AppEnv } from '../env.js'
+import { loadTable } from '../load-table.js'
+import { isOwner } from '../ownership.js'
+import { exactJson, renderPage, wantsJson } from '../render.js'
+import { readTableQuery } from '../table-query.js'
+import { absoluteUrl, tableUrl } from '../urls.js'
+import { formatCount, rowPageView, tablePageLinks, tablePageView } from '../views/table-view.js'
 
 export const PER_PAGE = 25
 
@@ -30,17 +26,13 @@ function notice(query: Record<string, string>): string | null {
   return null
 }
 
-// Written with stringifyExact, so big numbers and JSON values keep every digit.
-const exactJson = (c: Context, value: unknown) =>
-  c.body(stringifyExact(value), 200, { 'Content-Type': 'application/json' })
-
 export const tableRoutes = new Hono<AppEnv>()
 
 tableRoutes.get('/:username/tables/:table', async (c) => {
   const table = await loadTable(c)
 
   const { search, order, rowOrder, at } = readTableQuery(table, c.req.query())
-  const page = await listRows(c.get('database').db, table, {
+  const page = await readPage(c.get('database').db, c.get('actor'), table, {
     search,
     order: rowOrder,
     at,
@@ -49,16 +41,11 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
 
   if (wantsJson(c)) {
     const links = tablePageLinks(table, { search, order }, page, 'json')
-    const absolute = (path: string | null) => (path ? absoluteUrl(c, path) : null)
+    const absolute = (path: string) => absoluteUrl(c, path)
+    const link = (path: string | null) => (path ? absolute(path) : null)
     return exactJson(c, {
-      table: {
-        name: table.name,
-        slug: table.slug,
-        owner: table.owner.username,
-        description: table.description,
-        url: absoluteUrl(c, tableUrl(table.owner.username, table.slug)),
-      },
-      columns: table.columns.map(({ name, slug, type }) => ({ name, slug, type })),
+      table: tableRepresentation(table, absolute),
+      columns: table.columns.map(columnRepresentation),
       search,
       order: c.req.query('order') && order ? c.req.query('order') : null,
       total: page.total,
@@ -66,18 +53,13 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
       page: page.page,
       page_count: page.pageCount,
       per_page: PER_PAGE,
-      rows: page.rows.map((row) => ({
-        id: row.id,
-        url: absoluteUrl(c, rowUrl(table.owner.username, table.slug, row.id)),
-        values: rowValues(table, row),
-        truncated: truncatedSlugs(table, row),
-      })),
+      rows: page.rows.map((row) => rowRepresentation(table, row, absolute)),
       links: {
-        self: absolute(links.self),
-        first: absolute(links.first),
-        last: absolute(links.last),
-        previous: absolute(links.previous),
-        next: absolute(links.next),
+        self: link(links.self),
+        first: link(links.first),
+        last: link(links.last),
+        previous: link(links.previous),
+        next: link(links.next),
       },
     })
   }
@@ -93,14 +75,12 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
 
 tableRoutes.get('/:username/tables/:table/:row{[0-9]+}', async (c) => {
   const table = await loadTable(c)
-  const row = await getRow(c.get('database').db, table, Number(c.req.param('row')))
-  if (!row) throw notFoundError('This row')
+  const row = await readRow(c.get('database').db, c.get('actor'), table, Number(c.req.param('row')))
   if (wantsJson(c)) {
+    const absolute = (path: string) => absoluteUrl(c, path)
     return exactJson(c, {
-      id: row.id,
-      url: absoluteUrl(c, rowUrl(table.owner.username, table.slug, row.id)),
-      table: absoluteUrl(c, tableUrl(table.owner.username, table.slug)),
-      values: rowValues(table, row),
+      ...rowRepresentation(table, row, absolute),
+      table: absolute(tableUrl(table.owner.username, table.slug)),
     })
   }
   return renderPage(c, 'row', rowPageView(table, row, isOwner(c, table)))

@@ -1,5 +1,4 @@
 // View models for the table and row pages, and their JSON forms.
-import { toJsonValue } from '../../datasource/column-types.js'
 import type { RowPage } from '../../datasource/rows.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
 import { formatOrder, nextOrder, type Order, sortState } from '../../lib/ordering.js'
@@ -22,20 +21,6 @@ export function formatApproximate(n: number): string {
   if (n >= 1_000_000) return `${Number((n / 1_000_000).toPrecision(2))} million`
   return numberFormat.format(Number(n.toPrecision(2)))
 }
-
-// Typed values by slug; numbers and JSON as RawJson, for stringifyExact. A value cut short for a
-// grid is its first characters, as a string (its slug is in truncatedSlugs).
-export function rowValues(table: TableInfo, row: Row): Record<string, unknown> {
-  return Object.fromEntries(
-    table.columns.map((column, index) => {
-      const text = row.cells[index] ?? null
-      return [column.slug, row.truncated?.[index] ? text : toJsonValue(column.type, text)]
-    }),
-  )
-}
-
-export const truncatedSlugs = (table: TableInfo, row: Row): string[] =>
-  table.columns.filter((_, index) => row.truncated?.[index]).map((column) => column.slug)
 
 const BOOLEAN_TEXT: Record<string, string> = { true: 'Yes', false: 'No' }
 
