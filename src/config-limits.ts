@@ -29,6 +29,8 @@ export const LimitsEnvSchema = v.object({
   RATE_LIMIT_IMPORTS: v.optional(rateSchema, '30/1h'),
   RATE_LIMIT_EXPORTS: v.optional(rateSchema, '30/10m'),
   RATE_LIMIT_SEARCHES: v.optional(rateSchema, '120/1m'),
+  RATE_LIMIT_API_TOKEN: v.optional(rateSchema, '600/1m'),
+  RATE_LIMIT_API_ADDRESS: v.optional(rateSchema, '120/1m'),
 })
 
 export interface RateLimits {
@@ -40,6 +42,9 @@ export interface RateLimits {
   exports: RateRule | null
   // Table pages (and their JSON) with a search term, per user or address.
   searches: RateRule | null
+  // API requests: per token, and per address for requests without one.
+  apiToken: RateRule | null
+  apiAddress: RateRule | null
 }
 
 export interface LimitsConfig {
@@ -61,6 +66,8 @@ export function readLimits(e: v.InferOutput<typeof LimitsEnvSchema>): LimitsConf
       imports: e.RATE_LIMIT_IMPORTS,
       exports: e.RATE_LIMIT_EXPORTS,
       searches: e.RATE_LIMIT_SEARCHES,
+      apiToken: e.RATE_LIMIT_API_TOKEN,
+      apiAddress: e.RATE_LIMIT_API_ADDRESS,
     },
   }
 }

@@ -2,14 +2,16 @@
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { readOnly } from '../application/actor.js'
+import type { RateLimits } from '../config-limits.js'
 import type { AppEnv } from '../web/env.js'
 import { openApiRoutes } from './openapi.js'
 import { problem } from './problem.js'
+import { apiRateLimit } from './rate-limit.js'
 import { rowApi } from './rows.js'
 import { tableApi } from './tables.js'
 import { userApi } from './user.js'
 
-export function createApi() {
+export function createApi(limits: RateLimits) {
   const api = new Hono<AppEnv>()
   // Any origin may call with a token; no credentials, so a browser's cookies never ride along.
   api.use(
@@ -35,6 +37,7 @@ export function createApi() {
     if (actor.via === 'session') c.set('actor', readOnly(actor))
     await next()
   })
+  api.use(apiRateLimit(limits))
   api.route('/', userApi)
   api.route('/', openApiRoutes(api))
   api.route('/', tableApi)

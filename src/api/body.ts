@@ -1,11 +1,34 @@
 // Reading a JSON request body strictly: UTF-8 only, JSON as jsonb reads it, numbers kept exact.
 import type { Context } from 'hono'
 import * as v from 'valibot'
-import { InvalidError, type RefusalExtras } from '../application/errors.js'
+import { InvalidError, type RefusalExtras, TooLargeError } from '../application/errors.js'
 import { JsonContentError, JsonSyntaxError, parseJsonExact } from '../datasource/json-scan.js'
 import { UnsupportedMediaTypeError } from './errors.js'
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+// A JSON body is read whole, so it has a limit of its own: 1,000 rows of ordinary size fit easily;
+// bigger loads go as CSV, which streams.
+export const API_JSON_LIMIT = 16 * 1024 * 1024
+
+// The body's bytes, refused as soon as they pass `limit`.
+async function readBytes(c: Context, limit: number): Promise<Uint8Array> {
+  const declared = Number(c.req.header('content-length') ?? Number.NaN)
+  const tooLarge = () =>
+    new TooLargeError(
+      `A JSON body can be at most 16 MB; send more rows as CSV (Content-Type: text/csv).`,
+    )
+  if (declared > limit) throw tooLarge()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  // Node's web streams are async iterable; the DOM types do not say so.
+  const body = (c.req.raw.body ?? []) as unknown as AsyncIterable<Uint8Array>
+  for await (const chunk of body) {
+    size += chunk.byteLength
+    if (size > limit) throw tooLarge()
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks)
+}
 
 export const isJsonRequest = (c: Context) => JSON_TYPE.test(c.req.header('content-type') ?? '')
 
@@ -18,7 +41,7 @@ export async function readJson(c: Context): Promise<unknown> {
   }
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer())
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await readBytes(c, API_JSON_LIMIT))
   } catch (error) {
     if (!(error instanceof TypeError)) throw error
     throw new InvalidError('The request body is not valid UTF-8.')

@@ -1,6 +1,25 @@
-// The JSON Schema of a table's row values, column by column, for its OpenAPI document.
-import type { TableInfo } from '../datasource/types.js'
+// The JSON Schema of one table's row values, column by column, from the schemas its column types
+// accept (see typedSchema in datasource/column-type/): the row schema of its OpenAPI document.
+import { toJsonSchema } from '@valibot/to-json-schema'
+import { definitionOf } from '../datasource/column-types.js'
+import type { ColumnInfo, TableInfo } from '../datasource/types.js'
+
+function columnJsonSchema(column: ColumnInfo): Record<string, unknown> {
+  const definition = definitionOf(column.type)
+  const { $schema: _, ...schema } = toJsonSchema(definition.typedSchema, { errorMode: 'ignore' })
+  const value = column.choices ? { ...schema, enum: column.choices } : schema
+  const description = `${column.name} (${definition.label}${column.required ? ', required' : ''}${column.unique ? ', unique' : ''})`
+  return column.required
+    ? { ...value, description }
+    : { anyOf: [value, { type: 'null' }], description }
+}
 
 export function rowValuesJsonSchema(table: TableInfo): object {
-  return { type: 'object', properties: Object.fromEntries(table.columns.map((c) => [c.slug, {}])) }
+  return {
+    type: 'object',
+    properties: Object.fromEntries(
+      table.columns.map((column) => [column.slug, columnJsonSchema(column)]),
+    ),
+    additionalProperties: false,
+  }
 }

@@ -2,14 +2,27 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { InvalidError } from '../application/errors.js'
+import { appendCsv } from '../application/imports.js'
 import { rowListRepresentation, rowRepresentation } from '../application/representations.js'
-import { listRowsByCursor, readRow, removeRow } from '../application/rows.js'
-import { apiRowsUrl } from '../lib/paths.js'
+import { changeRow, createRows, listRowsByCursor, readRow, removeRow } from '../application/rows.js'
+import { MAX_BULK_INSERT } from '../datasource/row-writes.js'
+import { apiRowsUrl, apiRowUrl } from '../lib/paths.js'
 import type { AppEnv } from '../web/env.js'
-import { issueErrors } from './body.js'
+import { exactJson } from '../web/render.js'
+import { isJsonRequest, issueErrors, readJson } from './body.js'
 import { type ApiContext, absoluteFor, dbOf, tableFor } from './context.js'
 import { describe } from './describe.js'
-import { DEFAULT_LIMIT, RowListSchema, RowSchema, RowsQuerySchema } from './schemas.js'
+import { UnsupportedMediaTypeError } from './errors.js'
+import {
+  CsvAppendedSchema,
+  DEFAULT_LIMIT,
+  RowInputSchema,
+  RowListSchema,
+  RowPatchSchema,
+  RowSchema,
+  RowsCreatedSchema,
+  RowsQuerySchema,
+} from './schemas.js'
 
 export const rowApi = new Hono<AppEnv>()
 
@@ -68,7 +81,7 @@ rowApi.get(
         }),
       )
     if (next) c.header('Link', `<${next}>; rel="next"`)
-    return c.json(rowListRepresentation(table, { ...page, next }, absolute))
+    return exactJson(c, rowListRepresentation(table, { ...page, next }, absolute))
   },
 )
 
@@ -93,7 +106,7 @@ rowApi.get(
     ) {
       return c.body(null, 304)
     }
-    return c.json(rowRepresentation(table, row, absoluteFor(c)))
+    return exactJson(c, rowRepresentation(table, row, absoluteFor(c)))
   },
 )
 
@@ -110,5 +123,83 @@ rowApi.delete(
     const table = await tableFor(c, 'write')
     await removeRow(dbOf(c), c.get('actor'), table, rowId(c), expectedVersion(c))
     return c.body(null, 204)
+  },
+)
+
+const isObject = (value: unknown) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+rowApi.post(
+  '/:username/tables/:table/rows',
+  describe({
+    summary: 'Add rows: one, up to 1,000, or a CSV file',
+    description:
+      'A JSON object keyed by column slug adds one row (201, the row, its `Location` and `ETag`); ' +
+      'an array of up to 1,000 adds them all or none (201, `rows`); errors point at the row and ' +
+      'field (`#/3/votes`). A `text/csv` body (its header names the columns) is streamed into the ' +
+      'table through COPY, all rows or none (201, `imported`).',
+    tags: ROWS,
+    body: RowInputSchema,
+    ok: [201, RowsCreatedSchema, 'The rows added (or, for one object, the row; for CSV, a count).'],
+    problems: [400, 401, 403, 404, 413, 415],
+  }),
+  async (c) => {
+    const table = await tableFor(c, 'write')
+    const actor = c.get('actor')
+    const absolute = absoluteFor(c)
+    if (/^text\/csv\s*(?:;|$)/i.test(c.req.header('content-type') ?? '')) {
+      const body = (c.req.raw.body ?? []) as unknown as AsyncIterable<Uint8Array>
+      const imported = await appendCsv(c.get('database'), actor, table, body)
+      return c.json(v.parse(CsvAppendedSchema, { imported }), 201)
+    }
+    if (!isJsonRequest(c)) {
+      throw new UnsupportedMediaTypeError('Send rows as JSON (application/json) or CSV (text/csv).')
+    }
+    const body = await readJson(c)
+    const many = Array.isArray(body)
+    if (!many && !isObject(body)) {
+      throw new InvalidError('Send a JSON object of column values, or an array of them.')
+    }
+    const inputs = many ? body : [body]
+    if (inputs.length > MAX_BULK_INSERT) {
+      throw new InvalidError(
+        `At most ${MAX_BULK_INSERT.toLocaleString('en-GB')} rows at once; send more as CSV.`,
+      )
+    }
+    const rows = await createRows(dbOf(c), actor, table, inputs, 'typed')
+    if (many) {
+      return exactJson(c, { rows: rows.map((row) => rowRepresentation(table, row, absolute)) }, 201)
+    }
+    const [row] = rows
+    if (!row) throw new Error('An insert of one row returned none')
+    c.header('Location', absolute(apiRowUrl(table.owner.username, table.slug, row.id)))
+    c.header('ETag', etag(row.version))
+    return exactJson(c, rowRepresentation(table, row, absolute), 201)
+  },
+)
+
+rowApi.patch(
+  ROW_PATH,
+  describe({
+    summary: 'Change some of a row’s values',
+    description:
+      'Only the fields given change. With `If-Match` (the ETag you read), only if nobody changed ' +
+      'the row since: else 412, and nothing changes.',
+    tags: ROWS,
+    body: RowPatchSchema,
+    ok: [200, RowSchema],
+    problems: [400, 401, 403, 404, 412, 413, 415],
+  }),
+  async (c) => {
+    const table = await tableFor(c, 'write')
+    const version = expectedVersion(c)
+    const body = await readJson(c)
+    if (!isObject(body)) throw new InvalidError('Send a JSON object of the values to change.')
+    const row = await changeRow(dbOf(c), c.get('actor'), table, rowId(c), version, body, {
+      input: 'typed',
+      partial: true,
+    })
+    c.header('ETag', etag(row.version))
+    return exactJson(c, rowRepresentation(table, row, absoluteFor(c)))
   },
 )

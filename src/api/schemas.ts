@@ -163,6 +163,12 @@ export const RowSchema = v.pipe(
     url: v.pipe(v.string(), v.url()),
     api_url: v.pipe(v.string(), v.url()),
     values: RowValuesSchema,
+    truncated: v.optional(
+      v.pipe(
+        v.array(v.string()),
+        v.description('In lists: the slugs of values cut short; read the row for them whole.'),
+      ),
+    ),
   }),
   v.metadata({ ref: 'Row' }),
 )
@@ -175,6 +181,14 @@ export const RowListSchema = v.object({
 })
 
 export const RowsCreatedSchema = v.object({ rows: v.array(RowSchema) })
+
+// A row to add (values by column slug), or up to 1,000 of them; the per-table document lists the
+// table's own columns and their types.
+export const RowInputSchema = v.union([
+  RowValuesSchema,
+  v.pipe(v.array(RowValuesSchema), v.maxLength(1000)),
+])
+export const RowPatchSchema = RowValuesSchema
 export const CsvAppendedSchema = v.object({ imported: v.number() })
 
 export const UserSchema = v.object({

@@ -18,6 +18,8 @@ export const RATE_LIMITS_OFF = {
   RATE_LIMIT_IMPORTS: 'off',
   RATE_LIMIT_EXPORTS: 'off',
   RATE_LIMIT_SEARCHES: 'off',
+  RATE_LIMIT_API_TOKEN: 'off',
+  RATE_LIMIT_API_ADDRESS: 'off',
 }
 
 export async function createTestApp(

@@ -86,7 +86,7 @@ export function createApp({ config, database, logger = log }: AppDeps) {
   limitRoutes(app, config.rateLimits)
 
   if (config.mockGithub) app.route('/mock-github', createMockGithub(config.secretKey))
-  app.route('/api/v1', createApi())
+  app.route('/api/v1', createApi(config.rateLimits))
   app.route('/api/docs', docsRoutes)
   app.route('/auth', authRoutes)
   app.route('/settings/tokens', tokenRoutes)

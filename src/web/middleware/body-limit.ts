@@ -15,6 +15,12 @@ export const ROW_FORM_LIMIT = 4 * MIB
 // A CSV file and the multipart wrapping around it.
 export const UPLOAD_LIMIT = MAX_UPLOAD_BYTES + MIB
 
+// The API: a CSV body appended to a table may be as big as an upload; JSON elsewhere is small
+// (rows in JSON are bounded again as they are read, see API_JSON_LIMIT in api/body.ts).
+export const API_LIMIT = MIB
+const API_ROWS_PATH = /^\/api\/v1\/[^/]+\/tables\/[^/]+\/rows$/
+const API_PATH = /^\/api\//
+
 const UPLOAD_PATH = /^\/[^/]+\/tables\/(?:[^/]+\/)?import$/
 const ROW_FORM_PATH = /^\/[^/]+\/tables\/[^/]+\/(?:new|\d+\/edit)$/
 
@@ -26,6 +32,10 @@ export const UPLOAD_TOO_LARGE = `The file is larger than ${formatBytes(MAX_UPLOA
 // The limit for a path, and what to say to a request over it.
 export function bodyLimitFor(path: string): { limit: number; message: string } {
   if (UPLOAD_PATH.test(path)) return { limit: UPLOAD_LIMIT, message: UPLOAD_TOO_LARGE }
+  if (API_PATH.test(path)) {
+    const limit = API_ROWS_PATH.test(path) ? UPLOAD_LIMIT : API_LIMIT
+    return { limit, message: `The request body is larger than ${formatBytes(limit)}.` }
+  }
   const limit = ROW_FORM_PATH.test(path) ? ROW_FORM_LIMIT : FORM_LIMIT
   return {
     limit,

@@ -37,26 +37,34 @@ export function clientAddress(c: Context<AppEnv>): string {
   }
 }
 
+// Counts one request under `key`; sets the RateLimit-* headers, and past the limit Retry-After
+// and the message to answer with (null: go on).
+export async function countRequest(
+  c: Context<AppEnv>,
+  key: string,
+  rule: RateRule,
+  tooMany: string,
+): Promise<string | null> {
+  const result = await hitRateLimit(c.get('database').db, {
+    key,
+    limit: rule.limit,
+    windowSeconds: rule.windowSeconds,
+  })
+  c.header('RateLimit-Limit', String(result.limit))
+  c.header('RateLimit-Remaining', String(result.remaining))
+  c.header('RateLimit-Reset', String(result.resetSeconds))
+  if (result.allowed) return null
+  c.header('Retry-After', String(result.resetSeconds))
+  return `${tooMany}: the limit is ${rule.limit} every ${describeWindow(rule.windowSeconds)}. Please try again in ${describeWait(result.resetSeconds)}.`
+}
+
 export const rateLimit = (options: RateLimitOptions) =>
   createMiddleware<AppEnv>(async function rateLimit(c, next) {
     const rule = options.rule
     if (!rule || (options.when && !options.when(c))) return next()
     const viewer = c.get('viewer')
     const who = options.by === 'user' && viewer ? `user:${viewer.id}` : `ip:${clientAddress(c)}`
-    const result = await hitRateLimit(c.get('database').db, {
-      key: `${options.name}:${who}`,
-      limit: rule.limit,
-      windowSeconds: rule.windowSeconds,
-    })
-    c.header('RateLimit-Limit', String(result.limit))
-    c.header('RateLimit-Remaining', String(result.remaining))
-    c.header('RateLimit-Reset', String(result.resetSeconds))
-    if (result.allowed) return next()
-    c.header('Retry-After', String(result.resetSeconds))
-    const what = options.tooMany ?? `Too many ${options.name}`
-    return errorResponse(
-      c,
-      429,
-      `${what}: the limit is ${rule.limit} every ${describeWindow(rule.windowSeconds)}. Please try again in ${describeWait(result.resetSeconds)}.`,
-    )
+    const tooMany = options.tooMany ?? `Too many ${options.name}`
+    const refusal = await countRequest(c, `${options.name}:${who}`, rule, tooMany)
+    return refusal === null ? next() : errorResponse(c, 429, refusal)
   })

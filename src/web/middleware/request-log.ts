@@ -3,6 +3,7 @@
 import { createMiddleware } from 'hono/factory'
 import { requestId } from 'hono/request-id'
 import type { Logger } from 'pino'
+import type { AppEnv } from '../env.js'
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -16,7 +17,7 @@ export const REQUEST_ID_HEADER = 'X-Request-ID'
 export const requestIds = () => requestId({ headerName: REQUEST_ID_HEADER })
 
 export const requestLog = (logger: Logger) =>
-  createMiddleware(async function requestLog(c, next) {
+  createMiddleware<AppEnv>(async function requestLog(c, next) {
     const started = performance.now()
     const requestLogger = logger.child({ request_id: c.get('requestId') })
     c.set('logger', requestLogger)
@@ -26,7 +27,9 @@ export const requestLog = (logger: Logger) =>
     const { status } = c.res
     // Until the response starts: a streamed export goes on after this line.
     const ms = Math.round((performance.now() - started) * 10) / 10
-    const line = { method, path, status, ms }
+    // An API token is named by its id, never its value.
+    const tokenId = c.get('actor')?.tokenId ?? null
+    const line = { method, path, status, ms, ...(tokenId === null ? {} : { token_id: tokenId }) }
     const message = `${method} ${path} ${status} ${ms}ms`
     if (status >= 500) requestLogger.warn(line, message)
     else requestLogger.info(line, message)
