@@ -4,6 +4,7 @@ import { cors } from 'hono/cors'
 import { readOnly } from '../application/actor.js'
 import type { RateLimits } from '../config-limits.js'
 import type { AppEnv } from '../web/env.js'
+import { exportApi } from './exports.js'
 import { openApiRoutes } from './openapi.js'
 import { problem } from './problem.js'
 import { apiRateLimit } from './rate-limit.js'
@@ -42,6 +43,8 @@ export function createApi(limits: RateLimits) {
   api.route('/', openApiRoutes(api))
   api.route('/', tableApi)
   api.route('/', rowApi)
+  // The pages' exports, also with a token for private tables (documented in exports.ts).
+  api.route('/', exportApi)
   api.all('*', (c) => problem(c, 404, 'There is no such API address. See /api/docs.'))
   return api
 }

@@ -12,7 +12,10 @@ export const apiRateLimit = (limits: Pick<RateLimits, 'apiToken' | 'apiAddress'>
     const rule = tokenId === null ? limits.apiAddress : limits.apiToken
     if (!rule) return next()
     const key = tokenId === null ? `api:ip:${clientAddress(c)}` : `api:token:${tokenId}`
-    const tooMany = tokenId === null ? 'Too many API requests from your address' : 'Too many API requests with this token'
+    const tooMany =
+      tokenId === null
+        ? 'Too many API requests from your address'
+        : 'Too many API requests with this token'
     const refusal = await countRequest(c, key, rule, tooMany)
     return refusal === null ? next() : problem(c, 429, refusal)
   })

@@ -1,0 +1,39 @@
+// `…/export.csv` and `…/export.json` in the API: the pages' streamed exports (search and order as
+// on the table page), readable with a token when the table is private.
+import { Hono } from 'hono'
+import * as v from 'valibot'
+import type { AppEnv } from '../web/env.js'
+import { exportRoutes } from '../web/routes/export.js'
+import { describe } from './describe.js'
+
+export const exportApi = new Hono<AppEnv>()
+
+const ExportQuerySchema = v.object({
+  search: v.optional(v.pipe(v.string(), v.description('As for rows.'))),
+  order: v.optional(v.pipe(v.string(), v.description('As for rows.'))),
+})
+
+for (const format of ['csv', 'json'] as const) {
+  exportApi.get(
+    `/:username/tables/:table/export.${format}`,
+    describe({
+      summary: `Export the whole table as ${format.toUpperCase()}`,
+      description:
+        format === 'csv'
+          ? 'Streamed, in the given search and order: a header of column names, then one line per ' +
+            'row; NULL is an empty field and an empty string is `""`.'
+          : 'Streamed, in the given search and order: an array of objects, `id` first, numbers ' +
+            'and JSON values with every digit.',
+      tags: ['Rows'],
+      query: ExportQuerySchema,
+      ok: [
+        200,
+        null,
+        `The file (${format === 'csv' ? 'text/csv' : 'application/json'}), as a download.`,
+      ],
+      problems: [401, 404],
+    }),
+  )
+}
+// The handler itself is the pages' own, reached after the descriptions above.
+exportApi.route('/', exportRoutes)
