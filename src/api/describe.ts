@@ -22,6 +22,8 @@ const problemContent = { 'application/problem+json': { schema: resolver(ProblemS
 type Responses = Record<number, { description: string; content?: Record<string, unknown> }>
 
 export interface RouteDoc {
+  // A stable name for generated clients (listRows, createTable …).
+  operationId: string
   summary: string
   description?: string
   tags: string[]
@@ -47,6 +49,7 @@ export function describe(doc: RouteDoc) {
     responses[code] = { description: PROBLEMS[code] ?? 'Refused', content: problemContent }
   }
   return describeRoute({
+    operationId: doc.operationId,
     summary: doc.summary,
     description: doc.description,
     tags: doc.tags,
@@ -55,7 +58,7 @@ export function describe(doc: RouteDoc) {
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: resolver(doc.body) } },
+            content: { 'application/json': { schema: resolver(doc.body, { typeMode: 'input' }) } },
           },
         }
       : {}),

@@ -17,6 +17,7 @@ for (const format of ['csv', 'json'] as const) {
   exportApi.get(
     `/:username/tables/:table/export.${format}`,
     describe({
+      operationId: format === 'csv' ? 'exportCsv' : 'exportJson',
       summary: `Export the whole table as ${format.toUpperCase()}`,
       description:
         format === 'csv'

@@ -49,6 +49,7 @@ const rowId = (c: ApiContext) => Number(c.req.param('row'))
 rowApi.get(
   '/:username/tables/:table/rows',
   describe({
+    operationId: 'listRows',
     summary: 'List rows, a page at a time',
     description:
       'Follow `next` (also in the `Link` header) for the following page; it carries a cursor, so ' +
@@ -88,6 +89,7 @@ rowApi.get(
 rowApi.get(
   ROW_PATH,
   describe({
+    operationId: 'getRow',
     summary: 'Read one row',
     description: 'The `ETag` header is the row’s version; send it back as `If-Match` to write.',
     tags: ROWS,
@@ -113,6 +115,7 @@ rowApi.get(
 rowApi.delete(
   ROW_PATH,
   describe({
+    operationId: 'deleteRow',
     summary: 'Delete one row',
     description: 'With `If-Match`, only if the row is still at that version (412 otherwise).',
     tags: ROWS,
@@ -132,6 +135,7 @@ const isObject = (value: unknown) =>
 rowApi.post(
   '/:username/tables/:table/rows',
   describe({
+    operationId: 'createRows',
     summary: 'Add rows: one, up to 1,000, or a CSV file',
     description:
       'A JSON object keyed by column slug adds one row (201, the row, its `Location` and `ETag`); ' +
@@ -181,6 +185,7 @@ rowApi.post(
 rowApi.patch(
   ROW_PATH,
   describe({
+    operationId: 'updateRow',
     summary: 'Change some of a row’s values',
     description:
       'Only the fields given change. With `If-Match` (the ETag you read), only if nobody changed ' +

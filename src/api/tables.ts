@@ -52,6 +52,7 @@ function columnSpec(input: v.InferOutput<typeof ColumnInputSchema>, field = 'def
 tableApi.get(
   '/:username/tables',
   describe({
+    operationId: 'listTables',
     summary: 'List a user’s tables',
     description: 'Every public table of the user; their own private ones too for the owner.',
     tags: TABLES,
@@ -67,6 +68,7 @@ tableApi.get(
 tableApi.post(
   '/:username/tables',
   describe({
+    operationId: 'createTable',
     summary: 'Create a table, with its columns',
     tags: TABLES,
     body: TableInputSchema,
@@ -97,6 +99,7 @@ tableApi.post(
 tableApi.get(
   '/:username/tables/:table',
   describe({
+    operationId: 'getTable',
     summary: 'Read a table’s schema',
     description: 'Its name, visibility, row count, and columns with their types and constraints.',
     tags: TABLES,
@@ -109,6 +112,7 @@ tableApi.get(
 tableApi.patch(
   '/:username/tables/:table',
   describe({
+    operationId: 'updateTable',
     summary: 'Rename a table, or change its description or visibility',
     description: 'A rename changes the address; the old one answers with a redirect.',
     tags: TABLES,
@@ -131,6 +135,7 @@ tableApi.patch(
 tableApi.delete(
   '/:username/tables/:table',
   describe({
+    operationId: 'deleteTable',
     summary: 'Delete a table and all its rows',
     tags: TABLES,
     ok: [204, null, 'Deleted.'],
@@ -145,6 +150,7 @@ tableApi.delete(
 tableApi.post(
   '/:username/tables/:table/columns',
   describe({
+    operationId: 'addColumn',
     summary: 'Add a column',
     description:
       'Existing rows get the default (a required column on a table with rows needs one).',
@@ -164,6 +170,7 @@ tableApi.post(
 tableApi.patch(
   '/:username/tables/:table/columns/:column',
   describe({
+    operationId: 'updateColumn',
     summary: 'Rename, retype or constrain a column',
     description:
       'A new type converts every value or none: a refusal (409) counts the values that would not ' +
@@ -195,6 +202,7 @@ tableApi.patch(
 tableApi.delete(
   '/:username/tables/:table/columns/:column',
   describe({
+    operationId: 'dropColumn',
     summary: 'Drop a column and its values',
     tags: COLUMNS,
     ok: [204, null, 'Dropped.'],

@@ -13,6 +13,7 @@ export const userApi = new Hono<AppEnv>()
 userApi.get(
   '/user',
   describe({
+    operationId: 'getUser',
     summary: 'The caller: the token’s user and scopes',
     tags: ['User'],
     ok: [200, UserSchema],
