@@ -19,7 +19,7 @@ export async function tokenFor(
   return token
 }
 
-// A request to the API with a token (or none), a JSON body unless the body is already text.
+// A request to the API with a token (or none), a JSON body unless the body is already text or bytes.
 export function apiRequest(
   t: TestApp,
   method: string,
@@ -28,9 +28,14 @@ export function apiRequest(
 ): Promise<Response> {
   const headers: Record<string, string> = { ...options.headers }
   if (options.token) headers.authorization = `Bearer ${options.token}`
-  let body: string | undefined
+  let body: string | Uint8Array<ArrayBuffer> | undefined
   if (options.body !== undefined) {
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body)
+    body =
+      typeof options.body === 'string'
+        ? options.body
+        : options.body instanceof Uint8Array
+          ? new Uint8Array(options.body)
+          : JSON.stringify(options.body)
     headers['content-type'] ??= 'application/json'
   }
   return Promise.resolve(t.app.request(`http://localhost/api/v1${path}`, { method, headers, body }))
