@@ -40,7 +40,6 @@ async function snapshot() {
   return JSON.stringify({ catalog: catalog.rows, rows: rows.rows })
 }
 
-const bytes = (text: string) => new TextEncoder().encode(text)
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`
 const row = (values: Record<string, unknown>) => ({ name: 'Robin', ...values })
 const TEN_MB = 'x'.repeat(10 * 1024 * 1024)
