@@ -378,4 +378,40 @@ describe.sequential('a user in the browser', () => {
     expect(lines).toContain('Grace Hopper,85,grace.hopper@navy.example')
     expect(lines.some((line) => line.startsWith('Alan Turing'))).toBe(false)
   })
+
+  test('makes an API token in Settings, shown once, and writes a row through the API with it', async () => {
+    await page.goto('/settings/tokens')
+    await page.getByLabel('Name', { exact: true }).fill('Robot')
+    await page.getByLabel(/Write: add/).check()
+    await page.getByRole('button', { name: 'Make token' }).click()
+    const token = (await page.locator('#new-token').textContent()) ?? ''
+    expect(token).toMatch(/^hapi_[0-9A-Za-z]{43}$/)
+    await texts(page.locator('.list__item strong')).toEqual(['Robot'])
+    await page.reload()
+    expect(await page.locator('#new-token').count()).toBe(0)
+    // From outside the browser: the token, not the cookie, is what writes.
+    const res = await fetch(`${base}/api/v1${TABLE}/rows`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Katherine Johnson', age: 101, email: 'kj@nasa.example' }),
+    })
+    expect(res.status).toBe(201)
+    await page.goto(`${TABLE}?search=Katherine`)
+    await rowCount().toBe(1)
+  })
+
+  test('shows the table’s API tab and the interactive reference, under the strict CSP', async () => {
+    const violations: string[] = []
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+    })
+    await page.goto(TABLE)
+    await page.getByRole('link', { name: 'API', exact: true }).click()
+    await text(page.locator('pre code').first()).toContain(`/api/v1${TABLE}/rows?limit=10`)
+    await page.getByRole('link', { name: 'this table’s interactive API reference' }).click()
+    await text(page.locator('.swagger-ui .info .title')).toContain('HostedAPI')
+    await visible(page.locator('.swagger-ui .opblock-summary-path', { hasText: '/rows' }).first())
+    await page.screenshot({ path: `${OUTPUT}api-docs.png`, fullPage: false })
+    expect(violations).toEqual([])
+  })
 })
