@@ -59,6 +59,19 @@ describe('the review of a new table', () => {
       /id="name0-error">A name must be at most 100 characters</,
     ],
     [
+      'a NUL in a column name',
+      { name0: 'Co\u0000de' },
+      [],
+      /id="name0-error">A name must not contain control characters/,
+    ],
+    [
+      'two columns of one name',
+      { name1: 'code' },
+      [],
+      /id="name1-error">Two columns have this name</,
+    ],
+    ['a type that does not exist', { type1: 'colour' }, [], /id="name1-error">Choose a type</],
+    [
       'a column without a name or type',
       {},
       ['name1', 'type1'],
