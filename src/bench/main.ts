@@ -106,7 +106,7 @@ async function exportRow(
   database: Database,
 ): Promise<ResultRow> {
   const floorStart = process.hrtime.bigint()
-  const floorRows = await floorFor(database.db, path)()
+  const floorRows = await floorFor(database, path)()
   const floorRate = floorRows / (elapsedMs(floorStart) / 1000)
   const start = process.hrtime.bigint()
   const sampled = await sampleRss(server.pids(), () => http.countLines(path))
@@ -116,7 +116,7 @@ async function exportRow(
   if (status !== 200 || lines - 1 !== rows) {
     log(`Export answered ${status} with ${lines} lines`)
     return {
-      ...rateRow(name, 1, 'rows/s', floorRate, 'exportRows + csvExport', null),
+      ...rateRow(name, 1, 'rows/s', floorRate, 'exportFile (COPY)', null),
       http: `HTTP ${status}, ${Math.max(0, lines - 1)} of ${count(rows)} rows`,
       ratio: '—',
       target: 'answers 200 with every row',
@@ -129,7 +129,7 @@ async function exportRow(
     rows / exportSeconds,
     'rows/s',
     floorRate,
-    'exportRows + csvExport',
+    'exportFile (COPY)',
     mode === 'postgres' ? 200_000 : null,
     {
       text: `RSS +${megabytes(growth)} (peak ${megabytes(sampled.peak)})`,
@@ -193,10 +193,7 @@ async function main(): Promise<void> {
     for (const testCase of found.cases) {
       log(`${testCase.name}: ${testCase.path}`)
       const httpLatency = await measureLatency(() => http.getOk(testCase.path), latencyOptions)
-      const floorLatency = await measureLatency(
-        floorFor(database.db, testCase.path),
-        latencyOptions,
-      )
+      const floorLatency = await measureLatency(floorFor(database, testCase.path), latencyOptions)
       const row = latencyRow(mode, testCase.name, testCase.kind, httpLatency, floorLatency)
       log(`  HTTP ${row.http}, floor ${row.floor}`)
       results.push(row)
@@ -205,7 +202,7 @@ async function main(): Promise<void> {
     log(`Throughput of page 1, concurrency ${concurrency}, ${seconds} s…`)
     const throughput = await measureThroughput(() => http.getOk(found.page1), concurrency, seconds)
     const floorThroughput = await measureThroughput(
-      floorFor(database.db, found.page1),
+      floorFor(database, found.page1),
       concurrency,
       seconds,
     )
