@@ -180,7 +180,7 @@ describe('exportFile', () => {
         id: 3,
         [kinds.columns[0]?.slug ?? '']: '\\N',
         long: ' padded ',
-        price: 12345678901234567890.123,
+        price: Number('12345678901234567890.123'),
         when: null,
         day: null,
         site: null,

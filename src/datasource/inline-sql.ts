@@ -1,11 +1,6 @@
 // SQL with its values written in as literals, for the statements that take no parameters (COPY).
-import {
-  createQueryId,
-  type Kysely,
-  OperationNodeTransformer,
-  type RawBuilder,
-  ValueNode,
-} from 'kysely'
+import { createQueryId, OperationNodeTransformer, type RawBuilder, ValueNode } from 'kysely'
+import type { Db } from '../db/database.js'
 
 class InlineValues extends OperationNodeTransformer {
   protected override transformValue(node: ValueNode): ValueNode {
@@ -19,7 +14,7 @@ class InlineValues extends OperationNodeTransformer {
 }
 
 // The text of `query` with every value a literal: no value can end the literal it sits in.
-export function inlineSql(db: Kysely<any>, query: RawBuilder<unknown>): string {
+export function inlineSql(db: Db, query: RawBuilder<unknown>): string {
   const node = new InlineValues().transformNode(query.toOperationNode())
   const compiled = db.getExecutor().compileQuery(node, createQueryId())
   if (compiled.parameters.length > 0) throw new Error('A value was left as a parameter')
