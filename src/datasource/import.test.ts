@@ -62,7 +62,9 @@ describe('appending records', () => {
       table.columns,
     )
     await expect(append).rejects.toBeInstanceOf(ImportError)
-    await expect(append).rejects.toThrow(/^a value is already used by another row \(.*R1.*\)$/)
+    await expect(append).rejects.toThrow(
+      /^line 3: a value is already used by another row \(.*R1.*\)$/,
+    )
     expect(await rowCount(table)).toBe(1)
     expect(await getRow(database.db, table, 2)).toBeNull()
   })
@@ -116,6 +118,85 @@ describe('importing a new table', () => {
     await expect(load).rejects.toThrow('line 3, column “Count”: Must be a whole number')
     const names = (await listTables(database.db, { ownerId, viewerId: ownerId })).map((t) => t.name)
     expect(names).not.toContain('Never made')
+  })
+})
+
+describe('values Postgres checks as it copies', () => {
+  const columns = [
+    { name: 'Note', type: 'text' as const },
+    { name: 'Count', type: 'integer' as const },
+    { name: 'Price', type: 'decimal' as const },
+    { name: 'Day', type: 'date' as const },
+    { name: 'Done', type: 'boolean' as const },
+  ]
+  // Past the first chunk sent to COPY (1 MB), after a value with a line break in it.
+  const filler = (n: number) =>
+    Array.from({ length: n }, (_, i) => [
+      `${'x'.repeat(300)}\n${i}`,
+      String(i),
+      '1.5',
+      '2024-01-31',
+      'true',
+    ])
+
+  it.each([
+    ['a whole number out of range', 1, '9223372036854775808', 'Count', 'Must be a whole number'],
+    ['a day that is not in the calendar', 3, '2023-02-29', 'Day', 'Must be a date like 2017-06-08'],
+  ])(
+    'names the line and the column of %s, and adds nothing',
+    async (_name, index, value, column, message) => {
+      const good = filler(4000)
+      const bad = ['late', '1', '2.25', '2024-02-29', 'false']
+      bad[index] = value
+      const load = importNewTable(
+        database,
+        { ownerId, name: `Checked ${index}`, columns },
+        records(...good, bad),
+      )
+      // records() numbers the rows from line 2.
+      await expect(load).rejects.toThrow(new ImportError(4002, column, message))
+      const names = (await listTables(database.db, { ownerId, viewerId: ownerId })).map(
+        (t) => t.name,
+      )
+      expect(names).not.toContain(`Checked ${index}`)
+    },
+  )
+
+  it('stores what it passes on as typed', async () => {
+    const { table } = await importNewTable(
+      database,
+      { ownerId, name: 'Checked fine', columns },
+      records(
+        ['a', '-9223372036854775808', '-0.50', '2024-02-29', 'false'],
+        ['b', '+7', '1e3', ' 2024-12-09 ', 'yes'],
+      ),
+    )
+    expect((await getRow(database.db, table, 1))?.cells).toEqual([
+      'a',
+      '-9223372036854775808',
+      '-0.50',
+      '2024-02-29',
+      'false',
+    ])
+    expect((await getRow(database.db, table, 2))?.cells).toEqual([
+      'b',
+      '7',
+      '1000',
+      '2024-12-09',
+      'true',
+    ])
+  })
+
+  it('names the line of a row that breaks a unique column', async () => {
+    const table = await ringed()
+    const append = appendRecords(
+      database,
+      table,
+      records(['R2', 'Jay'], ['R3', 'Owl'], ['R1', 'Kite']),
+      table.columns,
+    )
+    await expect(append).rejects.toThrow(/^line 4: a value is already used by another row/)
+    expect(await rowCount(table)).toBe(1)
   })
 })
 

@@ -118,6 +118,19 @@ export function openPostgres(
   }
 }
 
+// Each chunk is a COPY of its own, which numbers its rows from 1: a refusal's "COPY t2, line N" is
+// made to count the rows of the chunks before it, as one COPY on Postgres would.
+function countingEarlierChunks(error: unknown, rowsBefore: number): unknown {
+  const refusal = error as { where?: unknown }
+  if (typeof refusal?.where === 'string') {
+    refusal.where = refusal.where.replace(
+      /^(COPY \S+, line )(\d+)/,
+      (_, start: string, line: string) => `${start}${Number(line) + rowsBefore}`,
+    )
+  }
+  return error
+}
+
 export async function openPglite(dataDir: string | null): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true })
   const options = { extensions: { pg_trgm } }
@@ -132,7 +145,11 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
       const fromBlob = copySql.replace(/\bFROM STDIN\b/i, "FROM '/dev/blob'")
       let rows = 0
       for await (const chunk of chunks) {
-        const result = await pglite.query(fromBlob, [], { blob: new Blob([chunk]) })
+        const result = await pglite
+          .query(fromBlob, [], { blob: new Blob([chunk]) })
+          .catch((error: unknown) => {
+            throw countingEarlierChunks(error, rows)
+          })
         rows += result.affectedRows ?? 0
       }
       return rows
