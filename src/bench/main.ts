@@ -276,7 +276,7 @@ async function main(): Promise<void> {
       `${count(rows)} rows, ${found.pageCount.toLocaleString('en-US')} pages of 25; ${mode === 'postgres' ? `Postgres (${versionRows[0]?.v.split(' on ')[0]}), app = ${args.tsx ? 'src/main.ts through tsx' : 'node dist/src/main.js (as the Procfile runs it)'} with WEB_CONCURRENCY=${workers}, DATABASE_POOL_MAX=${POOL_PER_WORKER}, NODE_ENV=production` : 'PGlite, app in the bench process'}.`,
       `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${megabytes(os.totalmem())} RAM, Node ${process.version}; ${new Date().toISOString().slice(0, 16)}Z.`,
       `Load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${os.cpus().length} cores${Math.max(loadBefore, os.loadavg()[0] ?? 0) > os.cpus().length / 2 ? ': other processes were competing for the CPU, so figures are pessimistic' : ''}.`,
-      `Latency: ${latencyOptions.warmup} warm-up then up to ${latencyOptions.requests} requests per case at concurrency 1 (cut at ${latencyOptions.maxSeconds} s, n shows the count); floor = the route's DataSource calls (findTable + listRows/getRow/exportRows) on a direct connection.`,
+      `Latency: ${latencyOptions.warmup} warm-up then up to ${latencyOptions.requests} requests per case at concurrency 1 (cut at ${latencyOptions.maxSeconds} s, n shows the count); floor = the route's DataSource calls (findTable + listRows/getRow) on a direct connection.`,
       `Memory: summed VmRSS of the server processes sampled every 50 ms during each export, growth from just before it; idle = 3 s after start-up.`,
     )
     const heading = `### scripts/bench ${mode === 'pglite' ? '--pglite ' : ''}--rows ${rows}`
