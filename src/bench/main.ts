@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       await buildApp()
     }
     const csvPath = join(os.tmpdir(), `hostedapi-bench-${process.pid}.csv`)
-    const { table, importSeconds, indexedSeconds } = await loadBenchTable(
+    const { table, importSeconds, indexedSeconds, indexTimes } = await loadBenchTable(
       database,
       rows,
       args.reuse,
@@ -174,6 +174,15 @@ async function main(): Promise<void> {
       )
     }
     await rm(csvPath, { force: true })
+    if (indexTimes.length > 0) {
+      const each = indexTimes.map(
+        (time) =>
+          `${time.column} ${time.name.includes('trgm') ? 'trigram' : 'B-tree'} ${(time.ms / 1000).toFixed(1)} s`,
+      )
+      notes.push(
+        `Index builds after the import, one at a time (CREATE INDEX CONCURRENTLY takes a lock that conflicts with another build on the same table): ${each.join(', ')}.`,
+      )
+    }
 
     // (2) and (3): the app over HTTP, and the same DataSource calls directly.
     server =

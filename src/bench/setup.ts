@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { findTable } from '../datasource/catalog.js'
+import type { IndexBuildTime } from '../datasource/indexes.js'
 import { tableRef } from '../datasource/names.js'
 import { deleteTable } from '../datasource/tables.js'
 import type { TableInfo } from '../datasource/types.js'
@@ -59,6 +60,8 @@ export interface Loaded {
   importSeconds: number | null
   // From the start of the import until every index is built.
   indexedSeconds: number | null
+  // What each index took, when they were built after the import.
+  indexTimes: IndexBuildTime[]
 }
 
 async function exactCount(database: Database, table: TableInfo): Promise<number> {
@@ -82,7 +85,7 @@ export async function loadBenchTable(
   if (existing.found === 'table') {
     if (reuse && (await exactCount(database, existing.table)) === rows) {
       log(`Reusing ${existing.table.name} (${rows} rows)`)
-      return { table: existing.table, importSeconds: null, indexedSeconds: null }
+      return { table: existing.table, importSeconds: null, indexedSeconds: null, indexTimes: [] }
     }
     await deleteTable(database.db, existing.table.id)
   }
@@ -101,7 +104,7 @@ export async function loadBenchTable(
   })
   const importSeconds = elapsedMs(start) / 1000
   // The pages are measured once the indexes (built after the rows commit on Postgres) are ready.
-  await indexing
+  const indexTimes = await indexing
   const indexedSeconds = elapsedMs(start) / 1000
   log(
     `Rows committed in ${importSeconds.toFixed(1)} s; indexes built in ${(indexedSeconds - importSeconds).toFixed(1)} s more`,
@@ -109,7 +112,7 @@ export async function loadBenchTable(
   if (imported !== rows) throw new Error(`Imported ${imported} rows, expected ${rows}`)
   // What autovacuum does soon after a big load: visibility map and planner statistics.
   await sql`vacuum (analyze) ${tableRef(table.id)}`.execute(database.db)
-  return { table, importSeconds, indexedSeconds }
+  return { table, importSeconds, indexedSeconds, indexTimes }
 }
 
 export function run(command: string, args: string[]): Promise<void> {

@@ -209,12 +209,17 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a big import on Postgres', () => 
     const load = await importNewTable(database, { ownerId, name: 'Big', columns }, birds())
     expect(load.rows).toBe(DEFERRED_INDEX_ROWS)
     expect(await rowCount(load.table)).toBe(DEFERRED_INDEX_ROWS)
-    await load.indexing
+    const times = await load.indexing
+    const column = load.table.columns[0]?.id
+    expect(times.map(({ name, column }) => ({ name, column }))).toEqual([
+      { name: `t${load.table.id}_c${column}_sort`, column: 'Bird' },
+      { name: `t${load.table.id}_c${column}_trgm`, column: 'Bird' },
+    ])
+    expect(times.every((time) => time.ms > 0)).toBe(true)
     const { rows } = await sql<{ name: string; valid: boolean }>`
       select c.relname as name, i.indisvalid as valid from pg_index i
       join pg_class c on c.oid = i.indexrelid
       where i.indrelid = ${`userdata.t${load.table.id}`}::regclass order by 1`.execute(database.db)
-    const column = load.table.columns[0]?.id
     expect(rows).toEqual([
       { name: `t${load.table.id}_c${column}_sort`, valid: true },
       { name: `t${load.table.id}_c${column}_trgm`, valid: true },

@@ -6,7 +6,7 @@ import { ColumnChangeError } from './column-errors.js'
 import { type ColumnType, definitionOf, parseValue } from './column-types.js'
 import { formatCopyRow } from './copy-text.js'
 import { createIndexes } from './ddl.js'
-import { buildIndexes } from './indexes.js'
+import { buildIndexes, type IndexBuildTime } from './indexes.js'
 import { columnRef, tableRef } from './names.js'
 import { confirmGone, lockForRowWrites, TableGoneError } from './table-locks.js'
 import { TableSettingsError } from './table-names.js'
@@ -179,8 +179,9 @@ export async function copyRecords(
 export interface NewTableImport {
   table: TableInfo
   rows: number
-  // Settles when the table's indexes are built (it never rejects: failures are reported).
-  indexing: Promise<void>
+  // Settles when the table's indexes are built, with what each took (it never rejects: failures
+  // are reported).
+  indexing: Promise<IndexBuildTime[]>
 }
 
 // Rows from which an import's indexes are built after it commits (on Postgres).
@@ -206,7 +207,7 @@ export async function importNewTable(
     }
     return { table: { ...table, rowCount: rows }, rows, deferred }
   })
-  const indexing = deferred ? buildIndexes(database, table) : Promise.resolve()
+  const indexing = deferred ? buildIndexes(database, table) : Promise.resolve([])
   return { table, rows, indexing }
 }
 

@@ -34,13 +34,27 @@ async function buildOne(db: Db, { name, statement }: IndexBuild) {
   }
 }
 
-// Builds a table's missing indexes without blocking its readers or writers; never rejects.
-export async function buildIndexes(database: Database, table: TableInfo): Promise<void> {
+export interface IndexBuildTime {
+  name: string
+  column: string
+  ms: number
+}
+
+// Builds a table's missing indexes without blocking its readers or writers; never rejects. One at a
+// time: a concurrent build takes a lock that conflicts with another on the same table. Resolves to
+// what each build took (those done before a failure).
+export async function buildIndexes(
+  database: Database,
+  table: TableInfo,
+): Promise<IndexBuildTime[]> {
+  const times: IndexBuildTime[] = []
   try {
     const current = await getTableById(database.db, table.id)
     for (const column of current?.columns ?? []) {
       for (const build of columnIndexes(table.id, column, { concurrently: true })) {
+        const start = performance.now()
         await buildOne(database.db, build)
+        times.push({ name: build.name, column: column.name, ms: performance.now() - start })
       }
     }
   } catch (error) {
@@ -50,6 +64,7 @@ export async function buildIndexes(database: Database, table: TableInfo): Promis
     )
     reportError(error)
   }
+  return times
 }
 
 // A concurrent index build waits for every transaction holding a snapshot, and a column change
