@@ -6,7 +6,7 @@ import { ColumnChangeError } from './column-errors.js'
 import { type ColumnType, definitionOf, parseValue } from './column-types.js'
 import { formatCopyRow } from './copy-text.js'
 import { createIndexes } from './ddl.js'
-import { buildIndexes, type IndexBuildTime } from './indexes.js'
+import { buildIndexes, DEFERRED_INDEX_ROWS, type IndexBuildTime } from './indexes.js'
 import { columnRef, tableRef } from './names.js'
 import { confirmGone, lockForRowWrites, TableGoneError } from './table-locks.js'
 import { TableSettingsError } from './table-names.js'
@@ -184,8 +184,7 @@ export interface NewTableImport {
   indexing: Promise<IndexBuildTime[]>
 }
 
-// Rows from which an import's indexes are built after it commits (on Postgres).
-export const DEFERRED_INDEX_ROWS = 100_000
+export { DEFERRED_INDEX_ROWS } from './indexes.js'
 
 // Indexes are built once over the loaded rows, which beats updating them row by row during COPY.
 // On Postgres a big import's indexes are built after its rows commit, concurrently, so it is done

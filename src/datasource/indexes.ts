@@ -5,11 +5,16 @@ import type { Database, Db } from '../db/database.js'
 import { reportError } from '../sentry.js'
 import { getTableById } from './catalog.js'
 import { ColumnChangeError } from './column-errors.js'
+import { definitionOf } from './column-types.js'
 import { columnIndexes, type IndexBuild } from './ddl.js'
-import { DATA_SCHEMA, physicalTableName } from './names.js'
+import type { RowOrder } from './keyset.js'
+import { DATA_SCHEMA, objectName, physicalTableName } from './names.js'
 import { isUndefinedColumn, isUndefinedTable } from './read-columns.js'
 import { isRetryable } from './table-locks.js'
 import type { TableInfo } from './types.js'
+
+// Rows from which an import's indexes are built after it commits (on Postgres).
+export const DEFERRED_INDEX_ROWS = 100_000
 
 const BUILD_ATTEMPTS = 5
 const WAIT_FOR_BUILD_MS = 10_000
@@ -110,4 +115,35 @@ export async function ensureIndexes(database: Database): Promise<number> {
     if (table) await buildIndexes(database, table)
   }
   return invalid.rows.length
+}
+
+// Indexes seen built: names hold table and column ids, never reused, so once valid an index stays
+// so (a type change rebuilds it in the change's own transaction).
+const knownReady = new Set<string>()
+
+// Whether a page's sort or search still waits for its index (missing, or being built concurrently
+// after a big import): the page then says so. Smaller tables get theirs with their rows.
+export async function indexesPending(
+  db: Db,
+  table: TableInfo,
+  query: { search: string; order: RowOrder | null },
+): Promise<boolean> {
+  if (table.rowCount < DEFERRED_INDEX_ROWS) return false
+  const names: string[] = []
+  const sorted = query.order?.column
+  if (sorted) names.push(objectName('sort', table.id, sorted.id))
+  if (query.search) {
+    for (const column of table.columns) {
+      if (definitionOf(column.type).searchable) names.push(objectName('trgm', table.id, column.id))
+    }
+  }
+  if (names.every((name) => knownReady.has(name))) return false
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = ${DATA_SCHEMA} and c.relname = any(${names}::text[]) and i.indisvalid
+  `.execute(db)
+  if (knownReady.size > 10_000) knownReady.clear()
+  for (const row of rows) knownReady.add(row.name)
+  return rows.length < names.length
 }
