@@ -17,34 +17,36 @@ export type ExportFormat = 'csv' | 'json'
 
 const MAX_SAFE = sql.lit(Number.MAX_SAFE_INTEGER)
 
-// A value as JSON text, in SQL: as `toJsonValue` writes it (numbers with every digit, integers past
-// 2^53 as strings, JSON as stored), never NULL (`null`).
+// How each type's text becomes JSON: a number (integers past 2^53 as strings), as it is (booleans and
+// JSON, whose text is JSON already), or a JSON string.
+const JSON_FORM: Record<ColumnType, 'integer' | 'decimal' | 'as-is' | 'string'> = {
+  integer: 'integer',
+  decimal: 'decimal',
+  boolean: 'as-is',
+  json: 'as-is',
+  text: 'string',
+  long_text: 'string',
+  choice: 'string',
+  email: 'string',
+  url: 'string',
+  date: 'string',
+  datetime: 'string',
+}
+
+// A value as JSON text, in SQL: as `toJsonValue` writes it (numbers with every digit), never NULL
+// (`null`).
 function jsonValueSql(type: ColumnType, column: RawBuilder<unknown>): RawBuilder<unknown> {
   const text = selectAsText(type, column)
-  const value = (() => {
-    switch (type) {
-      case 'integer':
-        return sql`case when ${column} between -${MAX_SAFE} and ${MAX_SAFE} then ${text}
+  const form = JSON_FORM[type]
+  const value =
+    form === 'integer'
+      ? sql`case when ${column} between -${MAX_SAFE} and ${MAX_SAFE} then ${text}
           else '"' || ${text} || '"' end`
-      case 'decimal':
-        return sql`case when ${text} ~ '^-?[0-9]' then ${text} else to_json(${text})::text end`
-      case 'boolean':
-      case 'json':
-        return text
-      case 'text':
-      case 'long_text':
-      case 'choice':
-      case 'email':
-      case 'url':
-      case 'date':
-      case 'datetime':
-        return sql`to_json(${text})::text`
-      default: {
-        const unknown: never = type
-        throw new Error(`No JSON form for ${unknown}`)
-      }
-    }
-  })()
+      : form === 'decimal'
+        ? sql`case when ${text} ~ '^-?[0-9]' then ${text} else to_json(${text})::text end`
+        : form === 'as-is'
+          ? text
+          : sql`to_json(${text})::text`
   return sql`coalesce(${value}, 'null')`
 }
 
