@@ -11,7 +11,7 @@ import type { RowOrder } from './keyset.js'
 import { DATA_SCHEMA, objectName, physicalTableName } from './names.js'
 import { isUndefinedColumn, isUndefinedTable } from './read-columns.js'
 import { isRetryable } from './table-locks.js'
-import type { TableInfo } from './types.js'
+import type { ColumnInfo, TableInfo } from './types.js'
 
 // Rows from which an import's indexes are built after it commits (on Postgres).
 export const DEFERRED_INDEX_ROWS = 100_000
@@ -46,8 +46,10 @@ export interface IndexBuildTime {
 }
 
 // Builds a table's missing indexes without blocking its readers or writers; never rejects. One at a
-// time: a concurrent build takes a lock that conflicts with another on the same table. Resolves to
-// what each build took (those done before a failure).
+// time: a concurrent build takes a lock that conflicts with another on the same table. The sort
+// indexes (B-trees, seconds each) go first, so every sort is fast long before the trigram indexes
+// (far slower, most of all on long text) make searching fast. Resolves to what each build took
+// (those done before a failure).
 export async function buildIndexes(
   database: Database,
   table: TableInfo,
@@ -55,12 +57,16 @@ export async function buildIndexes(
   const times: IndexBuildTime[] = []
   try {
     const current = await getTableById(database.db, table.id)
-    for (const column of current?.columns ?? []) {
-      for (const build of columnIndexes(table.id, column, { concurrently: true })) {
-        const start = performance.now()
-        await buildOne(database.db, build)
-        times.push({ name: build.name, column: column.name, ms: performance.now() - start })
-      }
+    const builds = (current?.columns ?? []).flatMap((column) =>
+      columnIndexes(table.id, column, { concurrently: true }).map((build) => ({ column, build })),
+    )
+    const trigram = ({ build }: { build: IndexBuild }) => build.name.endsWith('_trgm')
+    const longLast = (build: { column: ColumnInfo }) => Number(build.column.type === 'long_text')
+    const searches = builds.filter(trigram).sort((a, b) => longLast(a) - longLast(b))
+    for (const { column, build } of [...builds.filter((b) => !trigram(b)), ...searches]) {
+      const start = performance.now()
+      await buildOne(database.db, build)
+      times.push({ name: build.name, column: column.name, ms: performance.now() - start })
     }
   } catch (error) {
     console.error(
