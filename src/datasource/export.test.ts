@@ -113,6 +113,22 @@ describe('exportFile', () => {
     )
   })
 
+  it.each([
+    ['a quote: Bob "the', 'Bob'],
+    ["an apostrophe and a backslash: '\\", null],
+    ['a percent sign, matched literally: 100%', null],
+    ["a statement: '); drop table users; --", null],
+  ])('searches for %s as a literal', async (search, found) => {
+    const term = search.slice(search.indexOf(': ') + 2)
+    const csv = await text(people, { search: term, order: null }, 'csv')
+    expect(
+      csv
+        .split('\n')
+        .slice(1, -1)
+        .map((line) => line.slice(1, 4)),
+    ).toEqual(found ? [found] : [])
+  })
+
   it('writes only a header, or an empty array, when nothing matches', async () => {
     const none = { search: 'nobody', order: null }
     expect(await text(people, none, 'csv')).toBe('Name,Votes,Member,Data\n')
