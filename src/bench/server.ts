@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { serve } from '@hono/node-server'
 import { readConfig } from '../config.js'
 import type { Database } from '../db/database.js'
+import { log } from '../log.js'
 import { APP_ROOT, appPath } from '../paths.js'
 import { createApp } from '../web/app.js'
 
@@ -140,6 +141,8 @@ export async function startChildServer(options: {
 export async function startInProcessServer(database: Database): Promise<RunningServer> {
   const port = await freePort()
   const config = readConfig(productionEnv({ PORT: String(port) }))
+  // The request log would share stdout with the report.
+  log.level = 'warn'
   const app = createApp({ config, database })
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(started))
