@@ -22,15 +22,16 @@ const POLL_MS = 200
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-// A build of an index whose name the statement gives, made again if Postgres broke it off.
-async function buildOne(db: Db, { name, statement }: IndexBuild) {
+// A build of an index whose name the statement gives, made again if Postgres broke it off. False
+// when there was nothing left to index.
+async function buildOne(db: Db, { name, statement }: IndexBuild): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       await statement.execute(db)
-      return
+      return true
     } catch (error) {
       // The column or table went while the build waited: nothing left to index.
-      if (isUndefinedColumn(error) || isUndefinedTable(error)) return
+      if (isUndefinedColumn(error) || isUndefinedTable(error)) return false
       if (!isRetryable(error) || attempt === BUILD_ATTEMPTS) throw error
       // A broken-off concurrent build leaves an invalid index behind, which IF NOT EXISTS would keep.
       await sql`drop index if exists ${sql.id(DATA_SCHEMA, name)}`.execute(db)
@@ -65,8 +66,9 @@ export async function buildIndexes(
     const searches = builds.filter(trigram).sort((a, b) => longLast(a) - longLast(b))
     for (const { column, build } of [...builds.filter((b) => !trigram(b)), ...searches]) {
       const start = performance.now()
-      await buildOne(database.db, build)
-      times.push({ name: build.name, column: column.name, ms: performance.now() - start })
+      if (await buildOne(database.db, build)) {
+        times.push({ name: build.name, column: column.name, ms: performance.now() - start })
+      }
     }
   } catch (error) {
     console.error(
