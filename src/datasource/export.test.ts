@@ -11,6 +11,7 @@ import { importNewTable } from './import.js'
 import type { RowSelection } from './list-rows.js'
 import { columnRef, tableRef } from './names.js'
 import { listRows } from './rows.js'
+import { createTable } from './tables.js'
 import type { ColumnSpec, TableInfo } from './types.js'
 
 let database: Database
@@ -205,6 +206,15 @@ describe('exportFile', () => {
     ])
     // Every digit of a decimal is written, as a JSON number.
     expect(await text(kinds, ALL, 'json')).toContain('"price":12345678901234567890.123,')
+  })
+})
+
+describe('a table without columns', () => {
+  it('writes an empty line, or an object with the id alone, per row', async () => {
+    const bare = await createTable(database.db, { ownerId, name: 'Bare', columns: [] })
+    await sql`insert into ${tableRef(bare.id)} default values`.execute(database.db)
+    expect(await text(bare, ALL, 'csv')).toBe('\n\n')
+    expect(await text(bare, ALL, 'json')).toBe('[\n{"id":1}\n]\n')
   })
 })
 

@@ -66,8 +66,9 @@ function csvSelect(columns: ReadColumns): RawBuilder<unknown> {
 // One line per row: `,{"id":1,"slug":value,…}`. Keys are string literals, never identifiers; the
 // leading comma separates rows, and the first row's is dropped.
 function jsonSelect(table: TableInfo, columns: ReadColumns): RawBuilder<unknown> {
-  const parts = columns.map((column, index) => {
-    const key = sql.lit(`,${JSON.stringify(table.columns[index]?.slug ?? '')}:`)
+  const parts = table.columns.map((info, index) => {
+    const key = sql.lit(`,${JSON.stringify(info.slug)}:`)
+    const column = columns[index]
     const value = column ? jsonValueSql(column.type, columnRef(column.id)) : sql`'null'`
     return sql`${key} || ${value}`
   })

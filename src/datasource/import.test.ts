@@ -4,7 +4,13 @@ import type { CsvRecord } from '../csv/index.js'
 import type { Database } from '../db/database.js'
 import { createTestDatabase } from '../test/database.js'
 import { getTableById, listTables } from './catalog.js'
-import { appendRecords, DEFERRED_INDEX_ROWS, ImportError, importNewTable } from './import.js'
+import {
+  appendRecords,
+  DEFERRED_INDEX_ROWS,
+  ImportError,
+  importNewTable,
+  SentLines,
+} from './import.js'
 import { getRow } from './rows.js'
 import { createTable } from './tables.js'
 import type { TableInfo } from './types.js'
@@ -118,6 +124,16 @@ describe('importing a new table', () => {
     await expect(load).rejects.toThrow('line 3, column “Count”: Must be a whole number')
     const names = (await listTables(database.db, { ownerId, viewerId: ownerId })).map((t) => t.name)
     expect(names).not.toContain('Never made')
+  })
+})
+
+describe('SentLines', () => {
+  it('gives the file line of each row COPY numbers from 1, however many', () => {
+    const sent = new SentLines()
+    for (let row = 1; row <= 5000; row++) sent.add(row * 2 + 1)
+    expect(sent.count).toBe(5000)
+    expect([sent.fileLine(1), sent.fileLine(1025), sent.fileLine(5000)]).toEqual([3, 2051, 10001])
+    expect([sent.fileLine(0), sent.fileLine(5001)]).toEqual([null, null])
   })
 })
 

@@ -125,8 +125,9 @@ export async function ensureIndexes(database: Database): Promise<number> {
   return invalid.rows.length
 }
 
-// Indexes seen built: names hold table and column ids, never reused, so once valid an index stays
-// so (a type change rebuilds it in the change's own transaction).
+// Indexes seen built (a name each, at most one per index in the database): names hold table and
+// column ids, never reused, so once valid an index stays so (a type change rebuilds it in the
+// change's own transaction).
 const knownReady = new Set<string>()
 
 // Whether a page's sort or search still waits for its index (missing, or being built concurrently
@@ -151,7 +152,6 @@ export async function indexesPending(
     join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = ${DATA_SCHEMA} and c.relname = any(${names}::text[]) and i.indisvalid
   `.execute(db)
-  if (knownReady.size > 10_000) knownReady.clear()
   for (const row of rows) knownReady.add(row.name)
   return rows.length < names.length
 }

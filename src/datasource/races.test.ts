@@ -139,6 +139,13 @@ describe('row writes during column changes', () => {
     }
     // The header keeps the caller's columns; the dropped one is empty.
     expect(Buffer.concat(chunks).toString()).toBe('Name,Count\nAda,\n')
+    const json = []
+    for await (const chunk of exportFile(database, table, { search: '', order: null }, 'json')) {
+      json.push(chunk)
+    }
+    expect(JSON.parse(Buffer.concat(json).toString())).toEqual([
+      { id: 1, name: 'Ada', count: null },
+    ])
     expect(await insertRow(database.db, table, { name: 'Bob', count: '2' })).toMatchObject({
       ok: true,
       row: { cells: ['Bob', null] },

@@ -164,6 +164,8 @@ describe('a table deleted under a reader or a writer', () => {
     await expect(insertRow(database.db, table, { name: 'B' })).rejects.toThrow(/does not exist/)
     // An index build finds nothing to index, quietly.
     await expect(buildIndexes(database, table)).resolves.toEqual([])
+    await deleteTable(database.db, table.id)
+    await expect(buildIndexes(database, table)).resolves.toEqual([])
   })
 })
 
