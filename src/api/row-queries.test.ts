@@ -25,6 +25,12 @@ beforeAll(async () => {
   })
   await insertRows(t.database.db, table, [{ name: "Barn's", wingspan: '90' }])
   await createTable(t.database.db, { ownerId: user.id, name: 'Empty', columns: [] })
+  await createTable(t.database.db, {
+    ownerId: user.id,
+    name: 'Sightings',
+    isPublic: true,
+    columns: [{ name: 'Kind', type: 'choice', choices: ['owl', 'hawk'] }],
+  })
 })
 afterAll(() => t.database.close())
 
@@ -47,6 +53,37 @@ describe('GET rows with a query it cannot follow', () => {
     const answer = await problem(await apiRequest(t, 'GET', `${ROWS}${query}`, { token }))
     expect(answer.status).toBe(400)
     expect(answer.detail).toContain(detail)
+  })
+})
+
+describe('conditional requests and other bodies', () => {
+  it('answers 304 to a GET whose If-None-Match is the row’s ETag', async () => {
+    const first = await apiRequest(t, 'GET', `${ROWS}/1`, { token })
+    const tag = first.headers.get('etag') ?? ''
+    const again = await apiRequest(t, 'GET', `${ROWS}/1`, {
+      token,
+      headers: { 'if-none-match': `"0", ${tag}` },
+    })
+    expect(again.status).toBe(304)
+  })
+
+  it.each([
+    ['an If-Match that is not an ETag', 'PATCH', `${ROWS}/1`, { 'if-match': 'soon' }, 400],
+    ['a limit that is not a number', 'GET', `${ROWS}?limit=many`, {}, 400],
+  ])('refuses %s', async (_name, method, path, headers, status) => {
+    const body = method === 'PATCH' ? { name: 'x' } : undefined
+    const res = await apiRequest(t, method, path, { token, body, headers })
+    expect(res.status).toBe(status)
+  })
+
+  it('appends a CSV body through COPY', async () => {
+    const res = await apiRequest(t, 'POST', ROWS, {
+      token,
+      body: 'name,wingspan\nSnowy,150\nElf,27\n',
+      headers: { 'content-type': 'text/csv' },
+    })
+    expect(res.status).toBe(201)
+    expect(await res.json()).toEqual({ imported: 2 })
   })
 })
 
@@ -75,6 +112,11 @@ describe('the API tab', () => {
     const html = await (await anonymousBrowser(t).request('/uma/tables/owls/api')).text()
     expect(html).toContain('/api/v1/uma/tables/owls/rows')
     expect(html).toContain('wingspan')
+  })
+
+  it('shows a choice column’s first choice as its sample', async () => {
+    const html = await (await anonymousBrowser(t).request('/uma/tables/sightings/api')).text()
+    expect(html).toContain('owl')
   })
 
   it('shows examples for a private table without columns', async () => {
