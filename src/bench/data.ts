@@ -75,10 +75,14 @@ export async function* benchRecords(count: number): AsyncGenerator<CsvRecord> {
   for (const fields of benchRows(count)) yield { line: ++line, fields }
 }
 
-// The same rows as a CSV file without a header, for `psql \copy`.
-export async function writeBenchCsv(path: string, count: number): Promise<void> {
+// The same rows as a CSV file (with a header row if given), for imports and `psql \copy`.
+export async function writeBenchCsv(
+  path: string,
+  count: number,
+  header: string[] | null = null,
+): Promise<void> {
   const out = createWriteStream(path)
-  let chunk: string[] = []
+  let chunk: string[] = header ? [formatCsvRow(header)] : []
   for (const fields of benchRows(count)) {
     chunk.push(formatCsvRow(fields.map((value) => (value === '' ? null : value))))
     if (chunk.length >= 5000) {

@@ -2,10 +2,10 @@
 // The arguments are built from the URL's query exactly as src/web/routes/tables.ts and export.ts
 // build them, from the same helpers, so a change to those calls shows up here (or fails to compile).
 import { findTable } from '../datasource/catalog.js'
-import { csvExport, exportRows } from '../datasource/export.js'
+import { exportFile } from '../datasource/export.js'
 import { getRow, listRows } from '../datasource/rows.js'
 import type { TableInfo } from '../datasource/types.js'
-import type { Db } from '../db/database.js'
+import type { Database, Db } from '../db/database.js'
 import { PER_PAGE } from '../web/routes/tables.js'
 import { readTableQuery } from '../web/table-query.js'
 
@@ -25,7 +25,8 @@ function searchAndOrder(table: TableInfo, query: URLSearchParams) {
 export type FloorCall = () => Promise<number>
 
 // The work behind a URL of the app, as a function; it resolves to the number of rows it read.
-export function floorFor(db: Db, path: string): FloorCall {
+export function floorFor(database: Database, path: string): FloorCall {
+  const { db } = database
   const url = new URL(path, 'http://floor')
   const parts = url.pathname.split('/').map(decodeURIComponent)
   const [, username = '', tablesWord, slug = '', rest] = parts
@@ -53,9 +54,9 @@ export function floorFor(db: Db, path: string): FloorCall {
     return async () => {
       const table = await loadTable(db, username, slug)
       let rows = 0
-      const batches = exportRows(db, table, searchAndOrder(table, url.searchParams))
-      for await (const chunk of csvExport(table, batches)) {
-        for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) rows++
+      const query = searchAndOrder(table, url.searchParams)
+      for await (const chunk of exportFile(database, table, query, 'csv')) {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++
       }
       return rows - 1 // the header line
     }

@@ -60,9 +60,17 @@ export function rateRow(
   floorLabel: string,
   minimum: number | null,
   extra: { text: string; target: string; ok: boolean } | null = null,
+  // The share of the floor's rate to reach (0.8: at least 80% of it).
+  floorShare: number | null = null,
 ): ResultRow {
   const checks: { text: string; ok: boolean }[] = []
   if (minimum !== null) checks.push({ text: `≥ ${count(minimum)} ${unit}`, ok: rate >= minimum })
+  if (floorShare !== null && floorRate !== null) {
+    checks.push({
+      text: `≥ ${Math.round(floorShare * 100)}% of floor (now ${Math.round((100 * rate) / floorRate)}%)`,
+      ok: rate >= floorShare * floorRate,
+    })
+  }
   if (extra) checks.push({ text: extra.target, ok: extra.ok })
   return {
     name,

@@ -1,16 +1,16 @@
 // The benchmark database and table: a dedicated database, a bench user, and N rows loaded the
 // way users load them (importNewTable), plus `psql \copy` of the same rows for comparison.
 import { spawn } from 'node:child_process'
-import { rm } from 'node:fs/promises'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { findTable } from '../datasource/catalog.js'
-import { importNewTable } from '../datasource/import.js'
+import type { IndexBuildTime } from '../datasource/indexes.js'
 import { tableRef } from '../datasource/names.js'
 import { deleteTable } from '../datasource/tables.js'
 import type { TableInfo } from '../datasource/types.js'
 import type { Database } from '../db/database.js'
-import { BENCH_COLUMNS, benchRecords, PLAIN_COLUMN_TYPES, writeBenchCsv } from './data.js'
+import { importCsvFileAsTable } from '../import/csv-file.js'
+import { BENCH_COLUMNS, PLAIN_COLUMN_TYPES, writeBenchCsv } from './data.js'
 import { elapsedMs } from './stats.js'
 
 export const BENCH_USERNAME = 'bench'
@@ -58,6 +58,10 @@ export interface Loaded {
   table: TableInfo
   // null when an existing table was reused.
   importSeconds: number | null
+  // From the start of the import until every index is built.
+  indexedSeconds: number | null
+  // What each index took, when they were built after the import.
+  indexTimes: IndexBuildTime[]
 }
 
 async function exactCount(database: Database, table: TableInfo): Promise<number> {
@@ -66,11 +70,14 @@ async function exactCount(database: Database, table: TableInfo): Promise<number>
   return Number(rows[0]?.n ?? 0)
 }
 
-// Loads N rows through importNewTable (timed), or reuses a table with exactly N rows.
+// Loads N rows from a CSV file the way `scripts/import` does (timed), or reuses a table with
+// exactly N rows.
 export async function loadBenchTable(
   database: Database,
   rows: number,
   reuse: boolean,
+  csvPath: string,
+  writeFile: () => Promise<void>,
   log: (line: string) => void,
 ): Promise<Loaded> {
   const ownerId = await ensureBenchUser(database)
@@ -78,35 +85,37 @@ export async function loadBenchTable(
   if (existing.found === 'table') {
     if (reuse && (await exactCount(database, existing.table)) === rows) {
       log(`Reusing ${existing.table.name} (${rows} rows)`)
-      return { table: existing.table, importSeconds: null }
+      return { table: existing.table, importSeconds: null, indexedSeconds: null, indexTimes: [] }
     }
     await deleteTable(database.db, existing.table.id)
   }
-  log(`Importing ${rows} rows through importNewTable…`)
+  await writeFile()
+  log(`Importing ${rows} rows from ${csvPath} (importCsvFileAsTable)…`)
   const start = process.hrtime.bigint()
   const {
     table,
     rows: imported,
     indexing,
-  } = await importNewTable(
-    database,
-    { ownerId, name: benchTableName(rows), columns: BENCH_COLUMNS, isPublic: true },
-    benchRecords(rows),
-  )
+  } = await importCsvFileAsTable(database, csvPath, {
+    ownerId,
+    name: benchTableName(rows),
+    columns: BENCH_COLUMNS,
+    isPublic: true,
+  })
   const importSeconds = elapsedMs(start) / 1000
   // The pages are measured once the indexes (built after the rows commit on Postgres) are ready.
-  const indexStart = process.hrtime.bigint()
-  await indexing
+  const indexTimes = await indexing
+  const indexedSeconds = elapsedMs(start) / 1000
   log(
-    `Rows committed in ${importSeconds.toFixed(1)} s; indexes built in ${(elapsedMs(indexStart) / 1000).toFixed(1)} s more`,
+    `Rows committed in ${importSeconds.toFixed(1)} s; indexes built in ${(indexedSeconds - importSeconds).toFixed(1)} s more`,
   )
   if (imported !== rows) throw new Error(`Imported ${imported} rows, expected ${rows}`)
   // What autovacuum does soon after a big load: visibility map and planner statistics.
   await sql`vacuum (analyze) ${tableRef(table.id)}`.execute(database.db)
-  return { table, importSeconds }
+  return { table, importSeconds, indexedSeconds, indexTimes }
 }
 
-function run(command: string, args: string[]): Promise<void> {
+export function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
     let stderr = ''
@@ -118,16 +127,20 @@ function run(command: string, args: string[]): Promise<void> {
   })
 }
 
-// Writes the same rows to a CSV file and times `psql \copy` of it into a plain table with the
-// same column types (and the same id and _version columns a user table has).
-export async function timePsqlCopy(
-  url: string,
-  rows: number,
-  csvPath: string,
-): Promise<{ seconds: number; csvSeconds: number }> {
+// Writes the bench rows to a CSV file with a header row; seconds taken.
+export async function writeBenchFile(csvPath: string, rows: number): Promise<number> {
   const csvStart = process.hrtime.bigint()
-  await writeBenchCsv(csvPath, rows)
-  const csvSeconds = elapsedMs(csvStart) / 1000
+  await writeBenchCsv(
+    csvPath,
+    rows,
+    BENCH_COLUMNS.map((column) => column.name),
+  )
+  return elapsedMs(csvStart) / 1000
+}
+
+// Times `psql \copy` of the same file into a plain table with the same column types (and the same
+// id and _version columns a user table has).
+export async function timePsqlCopy(url: string, rows: number, csvPath: string): Promise<number> {
   const names = PLAIN_COLUMN_TYPES.map((_, index) => `c${index + 1}`)
   const client = new pg.Client({ connectionString: url })
   await client.connect()
@@ -143,15 +156,14 @@ export async function timePsqlCopy(
       '-v',
       'ON_ERROR_STOP=1',
       '-c',
-      `\\copy public.bench_plain_copy (${names.join(', ')}) from '${csvPath}' with (format csv)`,
+      `\\copy public.bench_plain_copy (${names.join(', ')}) from '${csvPath}' with (format csv, header)`,
     ])
     const seconds = elapsedMs(start) / 1000
     const { rows: counted } = await client.query('select count(*)::int as n from bench_plain_copy')
     if (counted[0]?.n !== rows) throw new Error(`psql copied ${counted[0]?.n} rows, not ${rows}`)
-    return { seconds, csvSeconds }
+    return seconds
   } finally {
     await client.query('drop table if exists public.bench_plain_copy').catch(() => {})
     await client.end()
-    await rm(csvPath, { force: true })
   }
 }

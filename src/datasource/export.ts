@@ -1,36 +1,130 @@
-// Exporting a whole table in the current search and order: a server-side cursor, CSV and JSON.
-import { sql } from 'kysely'
+// Exporting a whole table in the page's search, filters and order: Postgres writes the CSV or the
+// JSON itself (COPY … TO STDOUT), and the bytes are streamed at the reader's pace.
+import { type RawBuilder, sql } from 'kysely'
 import { formatCsvRow } from '../csv/index.js'
-import type { Db } from '../db/database.js'
+import type { Database, Db } from '../db/database.js'
 import { streamInTransaction } from '../db/stream.js'
 import { getTableById } from './catalog.js'
-import { toJsonValue } from './column-types.js'
-import { tableRef } from './names.js'
-import { RawJson } from './raw-json.js'
-import { currentColumns, isUndefinedTable } from './read-columns.js'
-import {
-  currentOrder,
-  orderBy,
-  type RawRow,
-  type RowOrder,
-  searchCondition,
-  selectList,
-  toRow,
-} from './rows.js'
-import type { Row, TableInfo } from './types.js'
+import { type ColumnType, selectAsText } from './column-types.js'
+import { inlineSql } from './inline-sql.js'
+import type { RowSelection } from './list-rows.js'
+import { columnRef, tableRef } from './names.js'
+import { currentColumns, isUndefinedTable, type ReadColumns } from './read-columns.js'
+import { currentOrder, matchCondition, orderBy } from './rows.js'
+import type { TableInfo } from './types.js'
 
-export const EXPORT_BATCH_ROWS = 5000
+export type ExportFormat = 'csv' | 'json'
 
-export interface ExportQuery {
-  search: string
-  order: RowOrder | null
+const MAX_SAFE = sql.lit(Number.MAX_SAFE_INTEGER)
+
+// How each type's text becomes JSON: a number (integers past 2^53 as strings), as it is (booleans and
+// JSON, whose text is JSON already), or a JSON string.
+const JSON_FORM: Record<ColumnType, 'integer' | 'decimal' | 'as-is' | 'string'> = {
+  integer: 'integer',
+  decimal: 'decimal',
+  boolean: 'as-is',
+  json: 'as-is',
+  text: 'string',
+  long_text: 'string',
+  choice: 'string',
+  email: 'string',
+  url: 'string',
+  date: 'string',
+  datetime: 'string',
 }
 
-// Rows arrive a batch at a time from a cursor, so memory stays flat however big the table is.
-// Stopping early (`return()`, or `break` in for-await) closes the transaction and its connection.
-// Cells follow `table.columns`; a column dropped since the caller read the catalog is empty.
-export function exportRows(db: Db, table: TableInfo, query: ExportQuery): AsyncGenerator<Row[]> {
-  return streamInTransaction<Row[]>(db, async (trx, emit) => {
+// A value as JSON text, in SQL: as `toJsonValue` writes it (numbers with every digit), never NULL
+// (`null`).
+function jsonValueSql(type: ColumnType, column: RawBuilder<unknown>): RawBuilder<unknown> {
+  const text = selectAsText(type, column)
+  const form = JSON_FORM[type]
+  const value =
+    form === 'integer'
+      ? sql`case when ${column} between -${MAX_SAFE} and ${MAX_SAFE} then ${text}
+          else '"' || ${text} || '"' end`
+      : form === 'decimal'
+        ? sql`case when ${text} ~ '^-?[0-9]' then ${text} else to_json(${text})::text end`
+        : form === 'as-is'
+          ? text
+          : sql`to_json(${text})::text`
+  return sql`coalesce(${value}, 'null')`
+}
+
+// One line per row: the values as text (NULL stays NULL: an empty field), in CSV.
+function csvSelect(columns: ReadColumns): RawBuilder<unknown> {
+  // No columns: an empty line per row (`''` would be written as `""`).
+  if (columns.length === 0) return sql`null::text`
+  // Aliased: an output column named `c7` would be what `order by c7` sorts by, as text.
+  return sql.join(
+    columns.map(
+      (column, index) =>
+        sql`${column ? selectAsText(column.type, columnRef(column.id)) : sql`null::text`} as ${sql.id(`v${index}`)}`,
+    ),
+  )
+}
+
+// One line per row: `,{"id":1,"slug":value,…}`. Keys are string literals, never identifiers; the
+// leading comma separates rows, and the first row's is dropped.
+function jsonSelect(table: TableInfo, columns: ReadColumns): RawBuilder<unknown> {
+  const parts = table.columns.map((info, index) => {
+    const key = sql.lit(`,${JSON.stringify(info.slug)}:`)
+    const column = columns[index]
+    const value = column ? jsonValueSql(column.type, columnRef(column.id)) : sql`'null'`
+    return sql`${key} || ${value}`
+  })
+  return sql.join([sql`',{"id":' || id`, ...parts, sql`'}'`], sql` || `)
+}
+
+// JSON text holds no raw control characters, so with these as delimiter and quote COPY's CSV mode
+// writes each line as it is.
+const JSON_LINES = sql.raw(`with (format csv, delimiter E'\\x01', quote E'\\x02')`)
+
+export function exportSql(
+  db: Db,
+  table: TableInfo,
+  columns: ReadColumns,
+  query: RowSelection,
+  format: ExportFormat,
+): string {
+  const select = format === 'csv' ? csvSelect(columns) : jsonSelect(table, columns)
+  const copy = sql`copy (select ${select} from ${tableRef(table.id)}
+    where ${matchCondition(columns, query)}
+    order by ${orderBy(currentOrder(query.order, columns))})
+    to stdout ${format === 'csv' ? sql`with (format csv)` : JSON_LINES}`
+  return inlineSql(db, copy)
+}
+
+const encoder = new TextEncoder()
+
+// The file a chunk at a time. Stopping early (`return()`, or `break` in for-await) cancels the query
+// and frees its connection. Cells follow `table.columns`; a column dropped since is empty.
+export async function* exportFile(
+  database: Database,
+  table: TableInfo,
+  query: RowSelection,
+  format: ExportFormat,
+): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(
+    format === 'csv' ? formatCsvRow(table.columns.map((column) => column.name)) : '[',
+  )
+  let first = true
+  for await (const chunk of copyRows(database, table, query, format)) {
+    if (format === 'json' && first && chunk.length > 0) {
+      first = false
+      yield encoder.encode('\n')
+      yield chunk.subarray(1)
+    } else yield chunk
+  }
+  if (format === 'json') yield encoder.encode(']\n')
+}
+
+function copyRows(
+  database: Database,
+  table: TableInfo,
+  query: RowSelection,
+  format: ExportFormat,
+): AsyncGenerator<Uint8Array> {
+  return streamInTransaction<Uint8Array>(database.db, async (trx, emit) => {
     // The lock waits out a column change under way and holds off the next, so the columns read
     // now stay as they are until the export ends (writes go on).
     try {
@@ -42,57 +136,6 @@ export function exportRows(db: Db, table: TableInfo, query: ExportQuery): AsyncG
     const current = await getTableById(trx, table.id)
     if (!current) return
     const columns = currentColumns(table, current)
-    await sql`declare export_rows no scroll cursor for
-      select ${selectList(columns)} from ${tableRef(table.id)}
-      where ${searchCondition(columns, query.search)}
-      order by ${orderBy(currentOrder(query.order, columns))}`.execute(trx)
-    while (true) {
-      const { rows } =
-        await sql<RawRow>`fetch ${sql.lit(EXPORT_BATCH_ROWS)} from export_rows`.execute(trx)
-      if (rows.length > 0) await emit(rows.map((raw) => toRow(columns, raw)))
-      if (rows.length < EXPORT_BATCH_ROWS) break
-    }
-    await sql`close export_rows`.execute(trx)
+    await database.copyOut(trx, exportSql(trx, table, columns, query, format), emit)
   })
-}
-
-// A header of column names, then one line per row; NULL is an empty field, '' is `""`.
-export async function* csvExport(
-  table: TableInfo,
-  batches: AsyncIterable<Row[]>,
-): AsyncGenerator<string> {
-  yield formatCsvRow(table.columns.map((column) => column.name))
-  for await (const rows of batches) {
-    yield rows.map((row) => formatCsvRow(row.cells)).join('')
-  }
-}
-
-// `{"id":1,"slug":value,…}`, written directly: keys quoted once, numbers and JSON spliced in as
-// their stored text, so no digit is lost (and no object is built per row).
-export function rowJsonWriter(table: TableInfo): (row: Row) => string {
-  const keys = table.columns.map((column) => `,${JSON.stringify(column.slug)}:`)
-  return (row) => {
-    let text = `{"id":${row.id}`
-    table.columns.forEach((column, index) => {
-      const value = toJsonValue(column.type, row.cells[index] ?? null)
-      text += keys[index] + (value instanceof RawJson ? value.text : JSON.stringify(value))
-    })
-    return `${text}}`
-  }
-}
-
-// One JSON array of `{ "id": n, slug: value, … }`, written a batch at a time.
-export async function* jsonExport(
-  table: TableInfo,
-  batches: AsyncIterable<Row[]>,
-): AsyncGenerator<string> {
-  const write = rowJsonWriter(table)
-  let separator = '\n'
-  yield '['
-  for await (const rows of batches) {
-    if (rows.length === 0) continue
-    yield separator + rows.map(write).join(',\n')
-    separator = ',\n'
-  }
-  yield separator === '\n' ? ']\n' : '\n]\n'
 }

@@ -4,7 +4,13 @@ import type { CsvRecord } from '../csv/index.js'
 import type { Database } from '../db/database.js'
 import { createTestDatabase } from '../test/database.js'
 import { getTableById, listTables } from './catalog.js'
-import { appendRecords, DEFERRED_INDEX_ROWS, ImportError, importNewTable } from './import.js'
+import {
+  appendRecords,
+  DEFERRED_INDEX_ROWS,
+  ImportError,
+  importNewTable,
+  SentLines,
+} from './import.js'
 import { getRow } from './rows.js'
 import { createTable } from './tables.js'
 import type { TableInfo } from './types.js'
@@ -62,7 +68,9 @@ describe('appending records', () => {
       table.columns,
     )
     await expect(append).rejects.toBeInstanceOf(ImportError)
-    await expect(append).rejects.toThrow(/^a value is already used by another row \(.*R1.*\)$/)
+    await expect(append).rejects.toThrow(
+      /^line 3: a value is already used by another row \(.*R1.*\)$/,
+    )
     expect(await rowCount(table)).toBe(1)
     expect(await getRow(database.db, table, 2)).toBeNull()
   })
@@ -119,25 +127,131 @@ describe('importing a new table', () => {
   })
 })
 
+describe('SentLines', () => {
+  it('gives the file line of each row COPY numbers from 1, however many', () => {
+    const sent = new SentLines()
+    for (let row = 1; row <= 5000; row++) sent.add(row * 2 + 1)
+    expect(sent.count).toBe(5000)
+    expect([sent.fileLine(1), sent.fileLine(1025), sent.fileLine(5000)]).toEqual([3, 2051, 10001])
+    expect([sent.fileLine(0), sent.fileLine(5001)]).toEqual([null, null])
+  })
+})
+
+describe('values Postgres checks as it copies', () => {
+  const columns = [
+    { name: 'Note', type: 'text' as const },
+    { name: 'Count', type: 'integer' as const },
+    { name: 'Price', type: 'decimal' as const },
+    { name: 'Day', type: 'date' as const },
+    { name: 'Done', type: 'boolean' as const },
+  ]
+  // Past the first chunk sent to COPY (1 MB), after a value with a line break in it.
+  const filler = (n: number) =>
+    Array.from({ length: n }, (_, i) => [
+      `${'x'.repeat(300)}\n${i}`,
+      String(i),
+      '1.5',
+      '2024-01-31',
+      'true',
+    ])
+
+  it.each([
+    ['a whole number out of range', 1, '9223372036854775808', 'Count', 'Must be a whole number'],
+    ['a day that is not in the calendar', 3, '2023-02-29', 'Day', 'Must be a date like 2017-06-08'],
+  ])(
+    'names the line and the column of %s, and adds nothing',
+    async (_name, index, value, column, message) => {
+      const good = filler(4000)
+      const bad = ['late', '1', '2.25', '2024-02-29', 'false']
+      bad[index] = value
+      const load = importNewTable(
+        database,
+        { ownerId, name: `Checked ${index}`, columns },
+        records(...good, bad),
+      )
+      // records() numbers the rows from line 2.
+      await expect(load).rejects.toThrow(new ImportError(4002, column, message))
+      const names = (await listTables(database.db, { ownerId, viewerId: ownerId })).map(
+        (t) => t.name,
+      )
+      expect(names).not.toContain(`Checked ${index}`)
+    },
+  )
+
+  it('stores what it passes on as typed', async () => {
+    const { table } = await importNewTable(
+      database,
+      { ownerId, name: 'Checked fine', columns },
+      records(
+        ['a', '-9223372036854775808', '-0.50', '2024-02-29', 'false'],
+        ['b', '+7', '1e3', ' 2024-12-09 ', 'yes'],
+      ),
+    )
+    expect((await getRow(database.db, table, 1))?.cells).toEqual([
+      'a',
+      '-9223372036854775808',
+      '-0.50',
+      '2024-02-29',
+      'false',
+    ])
+    expect((await getRow(database.db, table, 2))?.cells).toEqual([
+      'b',
+      '7',
+      '1000',
+      '2024-12-09',
+      'true',
+    ])
+  })
+
+  it('names the line of a row that breaks a unique column', async () => {
+    const table = await ringed()
+    const append = appendRecords(
+      database,
+      table,
+      records(['R2', 'Jay'], ['R3', 'Owl'], ['R1', 'Kite']),
+      table.columns,
+    )
+    await expect(append).rejects.toThrow(/^line 4: a value is already used by another row/)
+    expect(await rowCount(table)).toBe(1)
+  })
+})
+
 describe.runIf(process.env.TEST_DATABASE_URL)('a big import on Postgres', () => {
   it('commits the rows at once and builds the indexes afterwards', async () => {
     async function* birds(): AsyncGenerator<CsvRecord> {
-      for (let i = 1; i <= DEFERRED_INDEX_ROWS; i++) yield { line: i + 1, fields: [`bird ${i}`] }
+      for (let i = 1; i <= DEFERRED_INDEX_ROWS; i++) {
+        yield { line: i + 1, fields: [`note ${i % 10}`, `bird ${i}`] }
+      }
     }
-    const columns = [{ name: 'Bird', type: 'text' as const }]
+    const columns = [
+      { name: 'Note', type: 'long_text' as const },
+      { name: 'Bird', type: 'text' as const },
+    ]
     const load = await importNewTable(database, { ownerId, name: 'Big', columns }, birds())
     expect(load.rows).toBe(DEFERRED_INDEX_ROWS)
     expect(await rowCount(load.table)).toBe(DEFERRED_INDEX_ROWS)
-    await load.indexing
+    const times = await load.indexing
+    const [note, column] = load.table.columns.map((c) => `t${load.table.id}_c${c.id}`)
+    // Sorts first; the long text's trigram index, the slowest, last.
+    expect(times.map(({ name, column }) => ({ name, column }))).toEqual([
+      { name: `${note}_sort`, column: 'Note' },
+      { name: `${column}_sort`, column: 'Bird' },
+      { name: `${column}_trgm`, column: 'Bird' },
+      { name: `${note}_trgm`, column: 'Note' },
+    ])
+    expect(times.every((time) => time.ms > 0)).toBe(true)
     const { rows } = await sql<{ name: string; valid: boolean }>`
       select c.relname as name, i.indisvalid as valid from pg_index i
       join pg_class c on c.oid = i.indexrelid
       where i.indrelid = ${`userdata.t${load.table.id}`}::regclass order by 1`.execute(database.db)
-    const column = load.table.columns[0]?.id
-    expect(rows).toEqual([
-      { name: `t${load.table.id}_c${column}_sort`, valid: true },
-      { name: `t${load.table.id}_c${column}_trgm`, valid: true },
-      { name: `t${load.table.id}_pkey`, valid: true },
-    ])
+    expect(rows).toEqual(
+      [
+        { name: `${note}_sort`, valid: true },
+        { name: `${note}_trgm`, valid: true },
+        { name: `${column}_sort`, valid: true },
+        { name: `${column}_trgm`, valid: true },
+        { name: `t${load.table.id}_pkey`, valid: true },
+      ].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    )
   })
 })

@@ -1,11 +1,12 @@
 // Bulk loading: validated CSV records stream into a user table through COPY, all or nothing.
 import { sql } from 'kysely'
-import { type CsvRecord, CsvSyntaxError, formatCsvRow } from '../csv/index.js'
+import { type CsvRecord, CsvSyntaxError } from '../csv/index.js'
 import type { Database, Db } from '../db/database.js'
 import { ColumnChangeError } from './column-errors.js'
-import { parseValue } from './column-types.js'
+import { type ColumnType, definitionOf, parseValue } from './column-types.js'
+import { formatCopyRow } from './copy-text.js'
 import { createIndexes } from './ddl.js'
-import { buildIndexes } from './indexes.js'
+import { buildIndexes, DEFERRED_INDEX_ROWS, type IndexBuildTime } from './indexes.js'
 import { columnRef, tableRef } from './names.js'
 import { confirmGone, lockForRowWrites, TableGoneError } from './table-locks.js'
 import { TableSettingsError } from './table-names.js'
@@ -40,12 +41,42 @@ export async function* readableRecords<T>(records: AsyncIterable<T>): AsyncGener
   }
 }
 
+// Values already in the one form Postgres reads exactly as the app would are sent as they are:
+// Postgres checks them as it copies (a range, a calendar date), and its refusal is mapped back to the
+// file's line and the column's name (copyRefusal). Anything else is parsed here first.
+const AS_IS: Partial<Record<ColumnType, RegExp>> = {
+  integer: /^-?\d{1,19}$/,
+  decimal: /^-?\d{1,20}(?:\.\d{1,20})?$/,
+  date: /^\d{4}-\d{2}-\d{2}$/,
+  boolean: /^(?:true|false)$/,
+}
+
+// The file's line of each row sent to COPY, in order: COPY numbers rows (not lines) from 1.
+export class SentLines {
+  private lines = new Uint32Array(1024)
+  count = 0
+  add(line: number): void {
+    if (this.count === this.lines.length) {
+      const grown = new Uint32Array(this.lines.length * 2)
+      grown.set(this.lines)
+      this.lines = grown
+    }
+    this.lines[this.count++] = line
+  }
+  fileLine(copyRow: number): number | null {
+    return copyRow >= 1 && copyRow <= this.count ? (this.lines[copyRow - 1] ?? null) : null
+  }
+}
+
 // `targets[i]` receives field i of each record; null skips that field.
 async function* copyChunks(
   records: AsyncIterable<CsvRecord>,
   targets: (ColumnInfo | null)[],
+  sent: SentLines,
 ): AsyncGenerator<string> {
-  const used = targets.flatMap((column, index) => (column ? [{ column, index }] : []))
+  const used = targets.flatMap((column, index) =>
+    column ? [{ column, index, asIs: AS_IS[column.type] ?? null }] : [],
+  )
   let lines: string[] = []
   let size = 0
   for await (const record of readableRecords(records)) {
@@ -56,15 +87,18 @@ async function* copyChunks(
         `expected ${targets.length} values but found ${record.fields.length}`,
       )
     }
-    const values = used.map(({ column, index }) => {
-      const parsed = parseValue(column.type, record.fields[index] ?? '', column.choices)
+    const values = used.map(({ column, index, asIs }) => {
+      const field = record.fields[index] ?? ''
+      if (asIs?.test(field)) return field
+      const parsed = parseValue(column.type, field, column.choices)
       if (!parsed.ok) throw new ImportError(record.line, column.name, parsed.message)
       if (parsed.value === null && column.required) {
         throw new ImportError(record.line, column.name, 'A value is required')
       }
       return parsed.value
     })
-    const line = formatCsvRow(values)
+    const line = formatCopyRow(values)
+    sent.add(record.line)
     lines.push(line)
     size += line.length
     if (size >= CHUNK_CHARS) {
@@ -76,9 +110,24 @@ async function* copyChunks(
   if (lines.length) yield lines.join('')
 }
 
+const COPY_CONTEXT = /\bCOPY \S+, line (\d+)(?:, column c(\d+))?/
+
+// Where in the file Postgres refused a row: its line and, for a value, the column's name and type.
+function copyRefusal(error: { where?: string }, table: TableInfo, sent: SentLines) {
+  const match = COPY_CONTEXT.exec(error.where ?? '')
+  if (!match) return { line: null, column: null }
+  const column = match[2] ? table.columns.find((c) => c.id === Number(match[2])) : undefined
+  return { line: sent.fileLine(Number(match[1])), column: column ?? null }
+}
+
 // Database errors that a bad file can cause, turned into a message for the person importing.
-function explainCopyError(error: unknown, table: TableInfo): never {
-  const pgError = error as { code?: string; detail?: string; message?: string }
+function explainCopyError(error: unknown, table: TableInfo, sent: SentLines): never {
+  const pgError = error as { code?: string; detail?: string; message?: string; where?: string }
+  const { line, column } = copyRefusal(pgError, table, sent)
+  // A value Postgres could not read as its column's type: the type's own message.
+  if (column && pgError.code?.startsWith('22')) {
+    throw new ImportError(line, column.name, definitionOf(column.type).typeMessage)
+  }
   // Postgres names physical columns (c7) and tables (t2); the person importing knows names.
   const readable = (text: string) =>
     text
@@ -89,14 +138,14 @@ function explainCopyError(error: unknown, table: TableInfo): never {
       )
   if (pgError.code === '23505') {
     throw new ImportError(
-      null,
+      line,
       null,
       `a value is already used by another row (${readable(pgError.detail ?? '')})`,
     )
   }
   if (pgError.code?.startsWith('22') || pgError.code?.startsWith('23')) {
     throw new ImportError(
-      null,
+      line,
       null,
       readable(pgError.message ?? 'a value was refused by the database'),
     )
@@ -114,13 +163,14 @@ export async function copyRecords(
 ): Promise<number> {
   const columns = targets.filter((column): column is ColumnInfo => column !== null)
   const copySql = sql`copy ${tableRef(table.id)} (${sql.join(columns.map((c) => columnRef(c.id)))})
-    from stdin with (format csv)`.compile(trx).sql
+    from stdin with (format text)`.compile(trx).sql
   let count: number
+  const sent = new SentLines()
   try {
-    count = await database.copyIn(trx, copySql, copyChunks(records, targets))
+    count = await database.copyIn(trx, copySql, copyChunks(records, targets, sent))
   } catch (error) {
     if (error instanceof ImportError) throw error
-    explainCopyError(error, table)
+    explainCopyError(error, table, sent)
   }
   await touchTable(trx, table.id, count)
   return count
@@ -129,12 +179,12 @@ export async function copyRecords(
 export interface NewTableImport {
   table: TableInfo
   rows: number
-  // Settles when the table's indexes are built (it never rejects: failures are reported).
-  indexing: Promise<void>
+  // Settles when the table's indexes are built, with what each took (it never rejects: failures
+  // are reported).
+  indexing: Promise<IndexBuildTime[]>
 }
 
-// Rows from which an import's indexes are built after it commits (on Postgres).
-export const DEFERRED_INDEX_ROWS = 100_000
+export { DEFERRED_INDEX_ROWS } from './indexes.js'
 
 // Indexes are built once over the loaded rows, which beats updating them row by row during COPY.
 // On Postgres a big import's indexes are built after its rows commit, concurrently, so it is done
@@ -156,7 +206,7 @@ export async function importNewTable(
     }
     return { table: { ...table, rowCount: rows }, rows, deferred }
   })
-  const indexing = deferred ? buildIndexes(database, table) : Promise.resolve()
+  const indexing = deferred ? buildIndexes(database, table) : Promise.resolve([])
   return { table, rows, indexing }
 }
 

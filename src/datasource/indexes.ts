@@ -5,11 +5,16 @@ import type { Database, Db } from '../db/database.js'
 import { reportError } from '../sentry.js'
 import { getTableById } from './catalog.js'
 import { ColumnChangeError } from './column-errors.js'
+import { definitionOf } from './column-types.js'
 import { columnIndexes, type IndexBuild } from './ddl.js'
-import { DATA_SCHEMA, physicalTableName } from './names.js'
+import type { RowOrder } from './keyset.js'
+import { DATA_SCHEMA, objectName, physicalTableName } from './names.js'
 import { isUndefinedColumn, isUndefinedTable } from './read-columns.js'
 import { isRetryable } from './table-locks.js'
-import type { TableInfo } from './types.js'
+import type { ColumnInfo, TableInfo } from './types.js'
+
+// Rows from which an import's indexes are built after it commits (on Postgres).
+export const DEFERRED_INDEX_ROWS = 100_000
 
 const BUILD_ATTEMPTS = 5
 const WAIT_FOR_BUILD_MS = 10_000
@@ -17,15 +22,16 @@ const POLL_MS = 200
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-// A build of an index whose name the statement gives, made again if Postgres broke it off.
-async function buildOne(db: Db, { name, statement }: IndexBuild) {
+// A build of an index whose name the statement gives, made again if Postgres broke it off. False
+// when there was nothing left to index.
+async function buildOne(db: Db, { name, statement }: IndexBuild): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
       await statement.execute(db)
-      return
+      return true
     } catch (error) {
       // The column or table went while the build waited: nothing left to index.
-      if (isUndefinedColumn(error) || isUndefinedTable(error)) return
+      if (isUndefinedColumn(error) || isUndefinedTable(error)) return false
       if (!isRetryable(error) || attempt === BUILD_ATTEMPTS) throw error
       // A broken-off concurrent build leaves an invalid index behind, which IF NOT EXISTS would keep.
       await sql`drop index if exists ${sql.id(DATA_SCHEMA, name)}`.execute(db)
@@ -34,13 +40,34 @@ async function buildOne(db: Db, { name, statement }: IndexBuild) {
   }
 }
 
-// Builds a table's missing indexes without blocking its readers or writers; never rejects.
-export async function buildIndexes(database: Database, table: TableInfo): Promise<void> {
+export interface IndexBuildTime {
+  name: string
+  column: string
+  ms: number
+}
+
+// Builds a table's missing indexes without blocking its readers or writers; never rejects. One at a
+// time: a concurrent build takes a lock that conflicts with another on the same table. The sort
+// indexes (B-trees, seconds each) go first, so every sort is fast long before the trigram indexes
+// (far slower, most of all on long text) make searching fast. Resolves to what each build took
+// (those done before a failure).
+export async function buildIndexes(
+  database: Database,
+  table: TableInfo,
+): Promise<IndexBuildTime[]> {
+  const times: IndexBuildTime[] = []
   try {
     const current = await getTableById(database.db, table.id)
-    for (const column of current?.columns ?? []) {
-      for (const build of columnIndexes(table.id, column, { concurrently: true })) {
-        await buildOne(database.db, build)
+    const builds = (current?.columns ?? []).flatMap((column) =>
+      columnIndexes(table.id, column, { concurrently: true }).map((build) => ({ column, build })),
+    )
+    const trigram = ({ build }: { build: IndexBuild }) => build.name.endsWith('_trgm')
+    const longLast = (build: { column: ColumnInfo }) => Number(build.column.type === 'long_text')
+    const searches = builds.filter(trigram).sort((a, b) => longLast(a) - longLast(b))
+    for (const { column, build } of [...builds.filter((b) => !trigram(b)), ...searches]) {
+      const start = performance.now()
+      if (await buildOne(database.db, build)) {
+        times.push({ name: build.name, column: column.name, ms: performance.now() - start })
       }
     }
   } catch (error) {
@@ -50,6 +77,7 @@ export async function buildIndexes(database: Database, table: TableInfo): Promis
     )
     reportError(error)
   }
+  return times
 }
 
 // A concurrent index build waits for every transaction holding a snapshot, and a column change
@@ -95,4 +123,35 @@ export async function ensureIndexes(database: Database): Promise<number> {
     if (table) await buildIndexes(database, table)
   }
   return invalid.rows.length
+}
+
+// Indexes seen built (a name each, at most one per index in the database): names hold table and
+// column ids, never reused, so once valid an index stays so (a type change rebuilds it in the
+// change's own transaction).
+const knownReady = new Set<string>()
+
+// Whether a page's sort or search still waits for its index (missing, or being built concurrently
+// after a big import): the page then says so. Smaller tables get theirs with their rows.
+export async function indexesPending(
+  db: Db,
+  table: TableInfo,
+  query: { search: string; order: RowOrder | null },
+): Promise<boolean> {
+  if (table.rowCount < DEFERRED_INDEX_ROWS) return false
+  const names: string[] = []
+  const sorted = query.order?.column
+  if (sorted) names.push(objectName('sort', table.id, sorted.id))
+  if (query.search) {
+    for (const column of table.columns) {
+      if (definitionOf(column.type).searchable) names.push(objectName('trgm', table.id, column.id))
+    }
+  }
+  if (names.every((name) => knownReady.has(name))) return false
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = ${DATA_SCHEMA} and c.relname = any(${names}::text[]) and i.indisvalid
+  `.execute(db)
+  for (const row of rows) knownReady.add(row.name)
+  return rows.length < names.length
 }

@@ -10,8 +10,8 @@ import {
   countMatches,
   currentOrder,
   GRID_CELL_CHARS,
+  matchCondition,
   type RawRow,
-  searchCondition,
   selectList,
   toRow,
 } from './rows.js'
@@ -35,6 +35,12 @@ export interface RowQuery {
   // Values are cut to this many characters (GRID_CELL_CHARS unless given); null reads them whole.
   cellChars?: number | null
 }
+
+// Which rows, in which order, whatever the page: what an export of the page's query reads.
+export type RowSelection = Omit<
+  RowQuery,
+  'at' | 'page' | 'perPage' | 'exactCountLimit' | 'cellChars'
+>
 
 export interface RowPage {
   rows: Row[]
@@ -138,7 +144,7 @@ async function readPage(reader: Reader, query: RowQuery): Promise<RowPage> {
     query.exactCountLimit,
   )
   const pages = pageCount(total, query.perPage)
-  const where = searchCondition(columns, query.search)
+  const where = matchCondition(columns, query)
   const { perPage } = query
   const order = currentOrder(query.order, columns)
 
@@ -261,7 +267,7 @@ export async function listRowsAfter(
       const reader = { db, table, columns, cellChars: query.cellChars }
       const { total, estimated } = await countMatches(db, table, columns, query.search)
       const rows = await scan(reader, currentOrder(query.order, columns), {
-        where: searchCondition(columns, query.search),
+        where: matchCondition(columns, query),
         backwards: false,
         from: query.after,
         skip: 0,

@@ -5,7 +5,7 @@ import { createTestDatabase } from '../test/database.js'
 import { createOwner, tableWithRows } from '../test/datasource-fixtures.js'
 import { getTableById } from './catalog.js'
 import { addColumn, ColumnChangeError, deleteColumn, updateColumn } from './columns.js'
-import { exportRows } from './export.js'
+import { exportFile } from './export.js'
 import { buildIndexes, waitForIndexBuilds } from './indexes.js'
 import { DATA_SCHEMA, physicalTableName, tableRef } from './names.js'
 import { insertRow, insertRows } from './row-inserts.js'
@@ -133,11 +133,19 @@ describe('row writes during column changes', () => {
     })
     expect(page.rows.map((row) => row.cells)).toEqual([['Ada', null]])
     expect((await getRow(database.db, table, 1))?.cells).toEqual(['Ada', null])
-    const batches = []
-    for await (const batch of exportRows(database.db, table, { search: '', order: null })) {
-      batches.push(batch)
+    const chunks = []
+    for await (const chunk of exportFile(database, table, { search: '', order: null }, 'csv')) {
+      chunks.push(chunk)
     }
-    expect(batches.flat().map((row) => row.cells)).toEqual([['Ada', null]])
+    // The header keeps the caller's columns; the dropped one is empty.
+    expect(Buffer.concat(chunks).toString()).toBe('Name,Count\nAda,\n')
+    const json = []
+    for await (const chunk of exportFile(database, table, { search: '', order: null }, 'json')) {
+      json.push(chunk)
+    }
+    expect(JSON.parse(Buffer.concat(json).toString())).toEqual([
+      { id: 1, name: 'Ada', count: null },
+    ])
     expect(await insertRow(database.db, table, { name: 'Bob', count: '2' })).toMatchObject({
       ok: true,
       row: { cells: ['Bob', null] },

@@ -6,13 +6,14 @@ import { containsPattern } from '../lib/search.js'
 import { definitionOf, selectAsText } from './column-types.js'
 import { sortExpression } from './ddl.js'
 import type { RowOrder } from './keyset.js'
+import type { RowSelection } from './list-rows.js'
 import { columnRef, tableRef } from './names.js'
 import { type ReadColumns, readWithCurrentColumns } from './read-columns.js'
 import type { ColumnInfo, Row, TableInfo } from './types.js'
 
 export type { RowOrder } from './keyset.js'
 // Pages of rows live in list-rows.ts; re-exported here, where readers look for them.
-export { listRows, type RowPage, type RowQuery } from './list-rows.js'
+export { listRows, type RowPage, type RowQuery, type RowSelection } from './list-rows.js'
 
 export type RawRow = { id: string | number; _version: number } & Record<string, string | null>
 
@@ -76,6 +77,14 @@ export function searchCondition(columns: ReadColumns, search: string): RawBuilde
     searchable.map((column) => sql`${columnRef(column.id)} ilike ${pattern}`),
     sql` or `,
   )})`
+}
+
+// The rows a page, a count and an export read: the one condition for the page's query.
+export function matchCondition(
+  columns: ReadColumns,
+  query: Pick<RowSelection, 'search'>,
+): RawBuilder<unknown> {
+  return searchCondition(columns, query.search)
 }
 
 // The order with its column as `columns` have it now (none, if it was dropped).

@@ -7,6 +7,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { log } from '../log.js'
+import { COPY_OUT_CHUNK_BYTES, copyOutOf } from './copy-out.js'
 import type { Catalog } from './schema.js'
 import { poolSsl, type SslMode, withoutSslParams } from './ssl.js'
 
@@ -18,6 +19,9 @@ export interface Database {
   db: Db
   // Runs `COPY … FROM STDIN (FORMAT csv)` inside `trx`; feeds it CSV text in bounded chunks.
   copyIn(trx: Db, copySql: string, chunks: AsyncIterable<string>): Promise<number>
+  // Runs `COPY (…) TO STDOUT …` inside `trx` and awaits `emit` for each chunk of its output, so a
+  // slow reader slows the query; if `emit` throws, the query is stopped and the error thrown.
+  copyOut(trx: Db, copySql: string, emit: (chunk: Uint8Array) => Promise<void>): Promise<number>
   close(): Promise<void>
 }
 
@@ -69,10 +73,14 @@ export function openPostgres(
 
   // A Kysely transaction hides its pg client; find it by the backend pid it is talking to.
   async function clientOf(trx: Db): Promise<pg.PoolClient> {
+    return (await connectionOf(trx)).client
+  }
+  async function connectionOf(trx: Db): Promise<{ client: pg.PoolClient; pid: number }> {
     const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)
-    const client = checkedOut.get(Number(rows[0]?.pid))
+    const pid = Number(rows[0]?.pid)
+    const client = checkedOut.get(pid)
     if (!client) throw new Error('COPY needs the transaction’s own connection')
-    return client
+    return { client, pid }
   }
 
   return {
@@ -98,8 +106,29 @@ export function openPostgres(
       await done
       return Number(stream.rowCount)
     },
+    async copyOut(trx, copySql, emit) {
+      const { client, pid } = await connectionOf(trx)
+      // The cancel goes through another connection of the pool.
+      const cancel = async () => {
+        await sql`select pg_cancel_backend(${pid})`.execute(db)
+      }
+      return copyOutOf(client, copySql, emit, cancel)
+    },
     close: () => db.destroy(),
   }
+}
+
+// Each chunk is a COPY of its own, which numbers its rows from 1: a refusal's "COPY t2, line N" is
+// made to count the rows of the chunks before it, as one COPY on Postgres would.
+function countingEarlierChunks(error: unknown, rowsBefore: number): unknown {
+  const refusal = error as { where?: unknown }
+  if (typeof refusal?.where === 'string') {
+    refusal.where = refusal.where.replace(
+      /^(COPY \S+, line )(\d+)/,
+      (_, start: string, line: string) => `${start}${Number(line) + rowsBefore}`,
+    )
+  }
+  return error
 }
 
 export async function openPglite(dataDir: string | null): Promise<Database> {
@@ -116,10 +145,24 @@ export async function openPglite(dataDir: string | null): Promise<Database> {
       const fromBlob = copySql.replace(/\bFROM STDIN\b/i, "FROM '/dev/blob'")
       let rows = 0
       for await (const chunk of chunks) {
-        const result = await pglite.query(fromBlob, [], { blob: new Blob([chunk]) })
+        const result = await pglite
+          .query(fromBlob, [], { blob: new Blob([chunk]) })
+          .catch((error: unknown) => {
+            throw countingEarlierChunks(error, rows)
+          })
         rows += result.affectedRows ?? 0
       }
       return rows
+    },
+    // PGlite writes the whole output to a blob first: the database is in this process anyway.
+    async copyOut(_trx, copySql, emit) {
+      const toBlob = copySql.replace(/\bTO STDOUT\b/i, "TO '/dev/blob'")
+      const result = await pglite.query(toBlob)
+      const bytes = new Uint8Array((await result.blob?.arrayBuffer()) ?? new ArrayBuffer(0))
+      for (let start = 0; start < bytes.length; start += COPY_OUT_CHUNK_BYTES) {
+        await emit(bytes.subarray(start, start + COPY_OUT_CHUNK_BYTES))
+      }
+      return result.affectedRows ?? 0
     },
     close: () => db.destroy(),
   }

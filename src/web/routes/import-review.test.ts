@@ -178,7 +178,7 @@ describe('appending a file to a table', () => {
     const res = await alice.post(url, { column0: 'ring', column1: 'bird' })
     expect(res.status).toBe(400)
     expect(alert(await res.text())).toMatch(
-      /^Nothing was imported\. A value is already used by another row \(.*R1.*\)\.$/,
+      /^Nothing was imported\. Line 3: a value is already used by another row \(.*R1.*\)\.$/,
     )
     expect(await rows(table)).toEqual([['R1', 'Wren']])
   })

@@ -6,6 +6,7 @@ import {
   tableRepresentation,
 } from '../../application/representations.js'
 import { readPage, readRow } from '../../application/rows.js'
+import { indexesPending } from '../../datasource/indexes.js'
 import type { AppEnv } from '../env.js'
 import { loadTable } from '../load-table.js'
 import { isOwner } from '../ownership.js'
@@ -15,6 +16,10 @@ import { absoluteUrl, tableUrl } from '../urls.js'
 import { formatCount, rowPageView, tablePageLinks, tablePageView } from '../views/table-view.js'
 
 export const PER_PAGE = 25
+
+const INDEX_NOTE =
+  'This table’s indexes are still being built after its import: until they are, sorting and ' +
+  'searching it read every row, and are slow.'
 
 const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`
 
@@ -63,14 +68,14 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
       },
     })
   }
-  return renderPage(
-    c,
-    'table',
-    tablePageView(table, { search, order }, page, PER_PAGE, {
+  const waiting = await indexesPending(c.get('database').db, table, { search, order: rowOrder })
+  return renderPage(c, 'table', {
+    ...tablePageView(table, { search, order }, page, PER_PAGE, {
       isOwner: isOwner(c, table),
       notice: notice(c.req.query()),
     }),
-  )
+    indexNote: waiting ? INDEX_NOTE : null,
+  })
 })
 
 tableRoutes.get('/:username/tables/:table/:row{[0-9]+}', async (c) => {
