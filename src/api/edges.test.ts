@@ -204,6 +204,22 @@ describe('bodies', () => {
     expect(res.status).toBe(415)
   })
 
+  it('appends a CSV body through COPY, all rows or none', async () => {
+    const csv = (body: string) =>
+      apiRequest(t, 'POST', '/ada/tables/animals/rows', {
+        token,
+        body,
+        headers: { 'content-type': 'text/csv' },
+      })
+    const good = await csv('name,legs\nSwan,2\nEel,0\n')
+    expect(good.status).toBe(201)
+    expect(await good.json()).toEqual({ imported: 2 })
+    const bad = await csv('name,legs\nCrab,10\nSnail,one\n')
+    expect(bad.status).toBe(400)
+    const list = await (await get('/ada/tables/animals/rows?search=snail')).json()
+    expect(list.rows).toEqual([])
+  })
+
   it('reads JSON sent as a +json type', async () => {
     const res = await apiRequest(t, 'POST', '/ada/tables/animals/rows', {
       token,
