@@ -1,19 +1,20 @@
-// Exporting a whole table in the current search and order: a server-side cursor, CSV and JSON.
+// Exporting a whole table in the current search, filters and order: a server-side cursor, CSV and JSON.
 import { sql } from 'kysely'
 import { formatCsvRow } from '../csv/index.js'
 import type { Db } from '../db/database.js'
 import { streamInTransaction } from '../db/stream.js'
 import { getTableById } from './catalog.js'
 import { toJsonValue } from './column-types.js'
+import type { Filter } from './filters.js'
 import { tableRef } from './names.js'
 import { RawJson } from './raw-json.js'
 import { currentColumns, isUndefinedTable } from './read-columns.js'
 import {
   currentOrder,
+  matchCondition,
   orderBy,
   type RawRow,
   type RowOrder,
-  searchCondition,
   selectList,
   toRow,
 } from './rows.js'
@@ -23,6 +24,7 @@ export const EXPORT_BATCH_ROWS = 5000
 
 export interface ExportQuery {
   search: string
+  filters?: readonly Filter[]
   order: RowOrder | null
 }
 
@@ -44,7 +46,7 @@ export function exportRows(db: Db, table: TableInfo, query: ExportQuery): AsyncG
     const columns = currentColumns(table, current)
     await sql`declare export_rows no scroll cursor for
       select ${selectList(columns)} from ${tableRef(table.id)}
-      where ${searchCondition(columns, query.search)}
+      where ${matchCondition(columns, query)}
       order by ${orderBy(currentOrder(query.order, columns))}`.execute(trx)
     while (true) {
       const { rows } =
