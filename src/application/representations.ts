@@ -1,6 +1,7 @@
 // The JSON shapes of tables, columns, rows, pages of rows and errors: one definition for the pages'
 // JSON form, the API and the exports, so they cannot drift apart.
 import { toJsonValue } from '../datasource/column-types.js'
+import { type Filter, takesNoValue } from '../datasource/filters.js'
 import type { ColumnInfo, Row, TableInfo } from '../datasource/types.js'
 import { apiRowUrl, apiTableUrl, rowUrl, tableUrl } from '../lib/paths.js'
 
@@ -19,6 +20,13 @@ export function columnRepresentation(column: ColumnInfo) {
     choices: column.choices,
   }
 }
+
+// A filter as applied: `{ column: "votes", operator: "gt", value: "30000" }` (no value for isnull).
+export const filterRepresentation = (filter: Filter) => ({
+  column: filter.column.slug,
+  operator: filter.operator,
+  value: takesNoValue(filter.operator) ? null : filter.raw,
+})
 
 export function tableRepresentation(table: TableInfo, absolute: Absolute) {
   const owner = table.owner.username

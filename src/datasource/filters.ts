@@ -87,8 +87,7 @@ const OPERATORS_BY_TYPE: Record<ColumnType, readonly FilterOperator[]> = {
 export const operatorsFor = (type: ColumnType) => OPERATORS_BY_TYPE[type]
 
 // Operators that take no value: `?notes__isnull=1` (the value is not read).
-export const takesNoValue = (operator: FilterOperator) =>
-  operator === 'isnull' || operator === 'notnull'
+export const takesNoValue = (operator: string) => operator === 'isnull' || operator === 'notnull'
 
 export interface Filter {
   column: ColumnInfo

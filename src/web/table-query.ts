@@ -1,5 +1,7 @@
-// What the table page and the export read from the query string: search, order and page position.
-// Bad values are ignored or clamped, never an error. The benchmark's floor uses it too.
+// What the table page and the export read from the query string: search, filters, order and page
+// position. Bad values are ignored or clamped (bad filters with a message), never an error. The
+// benchmark's floor uses it too.
+import { type Filter, readFilters } from '../datasource/filters.js'
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
 import type { PageAt } from '../datasource/list-rows.js'
 import type { TableInfo } from '../datasource/types.js'
@@ -9,6 +11,9 @@ import { normalizeSearch } from '../lib/search.js'
 
 export interface TableQuery {
   search: string
+  filters: Filter[]
+  // Filters left out, and why.
+  filterProblems: string[]
   order: Order | null
   rowOrder: RowOrder | null
   at: PageAt
@@ -24,8 +29,11 @@ export function readTableQuery(
     table.columns.map((column) => column.slug),
   )
   const column = order ? (table.columns.find((col) => col.slug === order.slug) ?? null) : null
+  const { filters, problems } = readFilters(table.columns, query)
   return {
     search,
+    filters,
+    filterProblems: problems,
     order,
     rowOrder: order && { column, descending: order.descending },
     at: pageAt(query),

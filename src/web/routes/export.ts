@@ -1,4 +1,4 @@
-// Export a whole table, in the current search and sort, as CSV or JSON, streamed with constant memory.
+// Export a whole table, in the current search, filters and sort, as CSV or JSON, streamed with constant memory.
 import { Hono } from 'hono'
 import { csvExport, exportRows, jsonExport } from '../../datasource/export.js'
 import type { AppEnv } from '../env.js'
@@ -9,9 +9,10 @@ export const exportRoutes = new Hono<AppEnv>()
 
 exportRoutes.get('/:username/tables/:table/:file{export\\.(?:csv|json)}', async (c) => {
   const table = await loadTable(c)
-  const { search, rowOrder } = readTableQuery(table, c.req.query())
+  const { search, filters, rowOrder } = readTableQuery(table, c.req.query())
   const batches = exportRows(c.get('database').db, table, {
     search,
+    filters,
     order: rowOrder,
   })
   const format = c.req.param('file').endsWith('.csv') ? 'csv' : 'json'

@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import {
   columnRepresentation,
+  filterRepresentation,
   rowRepresentation,
   tableRepresentation,
 } from '../../application/representations.js'
@@ -12,6 +13,7 @@ import { isOwner } from '../ownership.js'
 import { exactJson, renderPage, wantsJson } from '../render.js'
 import { readTableQuery } from '../table-query.js'
 import { absoluteUrl, tableUrl } from '../urls.js'
+import { filterFormTarget } from '../views/filter-bar.js'
 import { formatCount, rowPageView, tablePageLinks, tablePageView } from '../views/table-view.js'
 
 export const PER_PAGE = 25
@@ -30,23 +32,33 @@ export const tableRoutes = new Hono<AppEnv>()
 
 tableRoutes.get('/:username/tables/:table', async (c) => {
   const table = await loadTable(c)
+  // The filter bar's form without JavaScript: to the address with the filter in it.
+  const target = filterFormTarget(table, c.req.query())
+  if (target) return c.redirect(target, 303)
 
-  const { search, order, rowOrder, at } = readTableQuery(table, c.req.query())
+  const { search, filters, filterProblems, order, rowOrder, at } = readTableQuery(
+    table,
+    c.req.query(),
+  )
+  const state = { search, filters, order }
   const page = await readPage(c.get('database').db, c.get('actor'), table, {
     search,
+    filters,
     order: rowOrder,
     at,
     perPage: PER_PAGE,
   })
 
   if (wantsJson(c)) {
-    const links = tablePageLinks(table, { search, order }, page, 'json')
+    const links = tablePageLinks(table, state, page, 'json')
     const absolute = (path: string) => absoluteUrl(c, path)
     const link = (path: string | null) => (path ? absolute(path) : null)
     return exactJson(c, {
       table: tableRepresentation(table, absolute),
       columns: table.columns.map(columnRepresentation),
       search,
+      filters: filters.map(filterRepresentation),
+      filter_problems: filterProblems,
       order: c.req.query('order') && order ? c.req.query('order') : null,
       total: page.total,
       total_is_estimate: page.estimated,
@@ -66,9 +78,10 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
   return renderPage(
     c,
     'table',
-    tablePageView(table, { search, order }, page, PER_PAGE, {
+    tablePageView(table, state, page, PER_PAGE, {
       isOwner: isOwner(c, table),
       notice: notice(c.req.query()),
+      filterProblems,
     }),
   )
 })

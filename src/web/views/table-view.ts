@@ -1,9 +1,11 @@
 // View models for the table and row pages, and their JSON forms.
+import { type Filter, filterParams } from '../../datasource/filters.js'
 import type { RowPage } from '../../datasource/rows.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
 import { formatOrder, nextOrder, type Order, sortState } from '../../lib/ordering.js'
 import { pageWindow } from '../../lib/pagination.js'
 import { rowUrl, tableUrl, userUrl, withQuery } from '../urls.js'
+import { filterBarView } from './filter-bar.js'
 import { tableNav } from './table-nav.js'
 
 const NUMERIC = new Set(['integer', 'decimal'])
@@ -11,8 +13,16 @@ const numberFormat = new Intl.NumberFormat('en-GB')
 
 export interface TableState {
   search: string
+  filters?: readonly Filter[]
   order: Order | null
 }
+
+// What every link of the page keeps: the filters, the search and the order.
+const stateParams = (state: TableState) => ({
+  ...filterParams(state.filters ?? []),
+  search: state.search,
+  order: formatOrder(state.order),
+})
 
 export const formatCount = (n: number) => numberFormat.format(n)
 
@@ -41,7 +51,7 @@ export function tablePageLinks(
   page: RowPage,
   format: 'json' | null = null,
 ) {
-  const base = { search: state.search, order: formatOrder(state.order) }
+  const base = stateParams(state)
   const url = (params: Record<string, string | number | null>) =>
     tableUrl(table.owner.username, table.slug, { ...base, ...params, format })
   const numbered = (n: number) => url({ page: n === 1 ? null : n })
@@ -73,6 +83,7 @@ export function tablePageLinks(
 export interface TablePageExtras {
   isOwner: boolean
   notice: string | null
+  filterProblems?: string[]
 }
 
 export function tablePageView(
@@ -85,7 +96,7 @@ export function tablePageView(
   const owner = table.owner.username
   const links = tablePageLinks(table, state, page)
   const base = tableUrl(owner, table.slug)
-  const exportQuery = { search: state.search, order: formatOrder(state.order) }
+  const exportQuery = stateParams(state)
   const first = page.total === 0 ? 0 : (page.page - 1) * perPage + 1
   return {
     title: table.name,
@@ -111,14 +122,20 @@ export function tablePageView(
     ],
     search: state.search,
     order: formatOrder(state.order),
-    clearSearchUrl: tableUrl(owner, table.slug, { order: formatOrder(state.order) }),
+    clearSearchUrl: tableUrl(owner, table.slug, { ...stateParams(state), search: null }),
+    // The search form keeps the filters.
+    filterFields: Object.entries(filterParams(state.filters ?? [])).map(([name, value]) => ({
+      name,
+      value,
+    })),
+    filterBar: filterBarView(table, state, extras.filterProblems ?? []),
     columns: table.columns.map((column) => ({
       name: column.name,
       numeric: NUMERIC.has(column.type),
       sortState: sortState(state.order, column.slug),
-      // Sorting keeps the search and goes back to page 1.
+      // Sorting keeps the search and filters and goes back to page 1.
       sortUrl: tableUrl(owner, table.slug, {
-        search: state.search,
+        ...stateParams(state),
         order: formatOrder(nextOrder(state.order, column.slug)),
       }),
     })),
