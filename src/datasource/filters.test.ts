@@ -133,7 +133,7 @@ describe('readFilters', () => {
   ])('leaves out %s=%j with a message', (key, raw, message) => {
     const { filters, problems } = read({ [key]: raw })
     expect(filters).toEqual([])
-    expect(problems).toEqual([message])
+    expect(problems).toEqual([{ key: key.slice(0, 100), message }])
   })
 
   it('takes parameters without a double underscore, or starting with one, as not filters', () => {
@@ -159,7 +159,9 @@ describe('readFilters', () => {
       party__exact: 'Green',
     })
     expect(filters.map((filter) => filter.key)).toEqual(['votes__gt', 'party__exact'])
-    expect(problems).toEqual(['Votes: “ten” must be a whole number.'])
+    expect(problems).toEqual([
+      { key: 'votes__lt', message: 'Votes: “ten” must be a whole number.' },
+    ])
   })
 
   it(`applies at most ${MAX_FILTERS} filters`, () => {
@@ -171,7 +173,7 @@ describe('readFilters', () => {
       Object.fromEntries(columns.map((col, i) => [`${col.slug}__gt`, String(i)])),
     )
     expect(wide.filters).toHaveLength(MAX_FILTERS)
-    expect(wide.problems).toEqual([
+    expect(wide.problems.map((problem) => problem.message)).toEqual([
       `At most ${MAX_FILTERS} filters: N20 gt was left out.`,
       `At most ${MAX_FILTERS} filters: N21 gt was left out.`,
     ])

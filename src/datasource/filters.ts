@@ -100,10 +100,15 @@ export interface Filter {
   raw: string
 }
 
+// A parameter left out and why, for the page to show ("Votes: “abc” must be a whole number.").
+export interface FilterProblem {
+  key: string
+  message: string
+}
+
 export interface ReadFilters {
   filters: Filter[]
-  // What was left out and why, for the page to show ("Votes: “abc” must be a whole number").
-  problems: string[]
+  problems: FilterProblem[]
 }
 
 export const MAX_FILTERS = 20
@@ -226,31 +231,30 @@ export function readFilters(
   query: Record<string, string | undefined>,
 ): ReadFilters {
   const filters: Filter[] = []
-  const problems: string[] = []
+  const problems: FilterProblem[] = []
   for (const [key, raw] of Object.entries(query)) {
     const parts = filterKey(key)
     if (!parts || raw === undefined) continue
+    const refuse = (message: string) => problems.push({ key: key.slice(0, 100), message })
     const column = columns.find((candidate) => candidate.slug === parts.slug)
     if (!column) {
-      problems.push(`No column ${quote(parts.slug)} to filter on.`)
+      refuse(`No column ${quote(parts.slug)} to filter on.`)
       continue
     }
     const allowed = operatorsFor(column.type)
     if (!isOperator(parts.operator) || !allowed.includes(parts.operator)) {
-      problems.push(
+      refuse(
         `${column.name}: cannot filter by ${quote(parts.operator)} (use ${allowed.join(', ')}).`,
       )
       continue
     }
     if (filters.length === MAX_FILTERS) {
-      problems.push(
-        `At most ${MAX_FILTERS} filters: ${column.name} ${parts.operator} was left out.`,
-      )
+      refuse(`At most ${MAX_FILTERS} filters: ${column.name} ${parts.operator} was left out.`)
       continue
     }
     const reading = readValue(column, parts.operator, raw)
     if (!reading.ok) {
-      problems.push(`${column.name}: ${reading.message}.`)
+      refuse(`${column.name}: ${reading.message}.`)
       continue
     }
     filters.push({

@@ -33,7 +33,7 @@ export function readTableQuery(
   return {
     search,
     filters,
-    filterProblems: problems,
+    filterProblems: problems.map((problem) => problem.message),
     order,
     rowOrder: order && { column, descending: order.descending },
     at: pageAt(query),
