@@ -117,3 +117,55 @@ describe('filters on the table page', () => {
     expect((body.links as { self: string }).self).toContain('party__in=Labour%2CGreen')
   })
 })
+
+describe('facets on the table page', () => {
+  it('shows the facets asked for, each value a link that adds its filter', async () => {
+    const { html } = await visitor.get(`${base}?_facet=party&_facet=day&votes__gt=1000`)
+    expect(html).toContain('<h2 class="facet__title">Party ')
+    expect(html).toContain('<h2 class="facet__title">Day <small>by year</small>')
+    expect(html).toContain(
+      `<a href="${base}?votes__gt=1000&amp;_facet=party%2Cday&amp;party__exact=Labour">Labour</a> <span class="facet__count">2</span>`,
+    )
+    expect(html).toContain(
+      `<a href="${base}?votes__gt=1000&amp;_facet=party%2Cday&amp;day__year=2017">2017</a> <span class="facet__count">2</span>`,
+    )
+    expect(html).toContain(
+      `<a href="${base}?votes__gt=1000&amp;_facet=party%2Cday&amp;day__isnull=1">(empty)</a>`,
+    )
+    // Following a value's link filters the rows and marks the value as chosen.
+    const { html: chosen } = await visitor.get(
+      `${base}?votes__gt=1000&_facet=party,day&party__exact=Labour`,
+    )
+    expect(names(chosen)).toEqual(['Ada', 'Cy'])
+    expect(chosen).toContain('<strong>Labour</strong> <span class="facet__count">2</span>')
+    expect(chosen).toContain(
+      `href="${base}?votes__gt=1000&amp;party__exact=Labour&amp;_facet=day" aria-label="Hide the facet Party"`,
+    )
+  })
+
+  it('answers facets and suggestions in the JSON form, ignoring columns that are not there', async () => {
+    const res = await visitor.request(`${base}?format=json&_facet=party,nope,candidate`)
+    const body = (await res.json()) as {
+      facets: {
+        column: string
+        status: string
+        values: { value: string; count: number; url: string }[]
+      }[]
+      suggested_facets: { column: string; url: string }[]
+    }
+    expect(body.facets.map((facet) => [facet.column, facet.status])).toEqual([
+      ['candidate', 'exact'],
+      ['party', 'exact'],
+    ])
+    expect(body.facets[1]?.values.map((value) => [value.value, value.count])).toEqual([
+      ['Labour', 2],
+      ['Green', 1],
+      ['Tory', 1],
+    ])
+    expect(body.facets[1]?.values[0]?.url).toBe(
+      `http://localhost${base}?_facet=candidate%2Cparty&party__exact=Labour`,
+    )
+    expect(body.suggested_facets.map((facet) => facet.column)).toContain('day')
+    expect(body.suggested_facets.map((facet) => facet.column)).not.toContain('party')
+  })
+})

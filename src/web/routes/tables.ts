@@ -1,5 +1,6 @@
 // Browsing a table: the paginated, searchable, sortable table page and each row's detail page.
 import { Hono } from 'hono'
+import { readPageFacets } from '../../application/facets.js'
 import {
   columnRepresentation,
   filterRepresentation,
@@ -13,6 +14,7 @@ import { isOwner } from '../ownership.js'
 import { exactJson, renderPage, wantsJson } from '../render.js'
 import { readTableQuery } from '../table-query.js'
 import { absoluteUrl, tableUrl } from '../urls.js'
+import { facetsView } from '../views/facets-view.js'
 import { filterFormTarget } from '../views/filter-bar.js'
 import { formatCount, rowPageView, tablePageLinks, tablePageView } from '../views/table-view.js'
 
@@ -36,18 +38,23 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
   const target = filterFormTarget(table, c.req.query())
   if (target) return c.redirect(target, 303)
 
-  const { search, filters, filterProblems, order, rowOrder, at } = readTableQuery(
+  // Facets may come as `_facet=a,b` or as `_facet=a&_facet=b`.
+  const query = { ...c.req.query(), _facet: c.req.queries('_facet')?.join(',') }
+  const { search, filters, filterProblems, facets, order, rowOrder, at } = readTableQuery(
     table,
-    c.req.query(),
+    query,
   )
-  const state = { search, filters, order }
-  const page = await readPage(c.get('database').db, c.get('actor'), table, {
+  const state = { search, filters, facets, order }
+  const db = c.get('database').db
+  const page = await readPage(db, c.get('actor'), table, {
     search,
     filters,
     order: rowOrder,
     at,
     perPage: PER_PAGE,
   })
+  const faceted = await readPageFacets(db, c.get('actor'), table, facets, { search, filters })
+  const facetView = facetsView(table, state, faceted.facets, faceted.suggested)
 
   if (wantsJson(c)) {
     const links = tablePageLinks(table, state, page, 'json')
@@ -59,6 +66,21 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
       search,
       filters: filters.map(filterRepresentation),
       filter_problems: filterProblems,
+      facets: facetView.facets.map((facet) => ({
+        column: facet.slug,
+        by: facet.byYear ? 'year' : 'value',
+        status: facet.status,
+        more: facet.more,
+        values: facet.values.map((value) => ({
+          value: value.value,
+          count: value.exactCount,
+          url: absolute(value.url),
+        })),
+      })),
+      suggested_facets: facetView.suggested.map((column) => ({
+        column: column.slug,
+        url: absolute(column.url),
+      })),
       order: c.req.query('order') && order ? c.req.query('order') : null,
       total: page.total,
       total_is_estimate: page.estimated,
@@ -82,6 +104,7 @@ tableRoutes.get('/:username/tables/:table', async (c) => {
       isOwner: isOwner(c, table),
       notice: notice(c.req.query()),
       filterProblems,
+      facets: facetView,
     }),
   )
 })

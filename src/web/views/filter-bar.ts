@@ -9,14 +9,8 @@ import {
   takesNoValue,
 } from '../../datasource/filters.js'
 import type { TableInfo } from '../../datasource/types.js'
-import { formatOrder, type Order } from '../../lib/ordering.js'
 import { tableUrl } from '../urls.js'
-
-interface FilterState {
-  search: string
-  filters?: readonly Filter[]
-  order: Order | null
-}
+import { stateParams, type TableState } from './table-state.js'
 
 // The form's own fields; the table page turns them into `slug__operator=value` and redirects.
 export const FORM_FIELDS = {
@@ -30,15 +24,15 @@ const chipLabel = (filter: Filter) =>
     ? `${filter.column.name} ${OPERATOR_LABELS[filter.operator]}`
     : `${filter.column.name} ${OPERATOR_LABELS[filter.operator]} ${filter.raw.trim()}`
 
-export function filterBarView(table: TableInfo, state: FilterState, problems: string[]) {
+export function filterBarView(table: TableInfo, state: TableState, problems: string[]) {
   const owner = table.owner.username
   const filters = state.filters ?? []
-  const order = formatOrder(state.order)
-  const keep = { search: state.search, order }
+  // Everything but the filters.
+  const keep = stateParams({ ...state, filters: [] })
   return {
     action: tableUrl(owner, table.slug),
-    // The search, order and filters so far ride along as hidden fields.
-    hidden: Object.entries({ ...filterParams(filters), ...keep })
+    // The search, order, facets and filters so far ride along as hidden fields.
+    hidden: Object.entries(stateParams(state))
       .filter(([, value]) => value)
       .map(([name, value]) => ({ name, value: String(value) })),
     fields: FORM_FIELDS,

@@ -1,28 +1,19 @@
 // View models for the table and row pages, and their JSON forms.
-import { type Filter, filterParams } from '../../datasource/filters.js'
+import { filterParams } from '../../datasource/filters.js'
 import type { RowPage } from '../../datasource/rows.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
-import { formatOrder, nextOrder, type Order, sortState } from '../../lib/ordering.js'
+import { formatOrder, nextOrder, sortState } from '../../lib/ordering.js'
 import { pageWindow } from '../../lib/pagination.js'
 import { rowUrl, tableUrl, userUrl, withQuery } from '../urls.js'
+import type { facetsView } from './facets-view.js'
 import { filterBarView } from './filter-bar.js'
 import { tableNav } from './table-nav.js'
+import { stateParams, type TableState } from './table-state.js'
 
 const NUMERIC = new Set(['integer', 'decimal'])
 const numberFormat = new Intl.NumberFormat('en-GB')
 
-export interface TableState {
-  search: string
-  filters?: readonly Filter[]
-  order: Order | null
-}
-
-// What every link of the page keeps: the filters, the search and the order.
-const stateParams = (state: TableState) => ({
-  ...filterParams(state.filters ?? []),
-  search: state.search,
-  order: formatOrder(state.order),
-})
+export type { TableState } from './table-state.js'
 
 export const formatCount = (n: number) => numberFormat.format(n)
 
@@ -84,6 +75,7 @@ export interface TablePageExtras {
   isOwner: boolean
   notice: string | null
   filterProblems?: string[]
+  facets?: ReturnType<typeof facetsView>
 }
 
 export function tablePageView(
@@ -129,6 +121,7 @@ export function tablePageView(
       value,
     })),
     filterBar: filterBarView(table, state, extras.filterProblems ?? []),
+    facets: extras.facets ?? { facets: [], suggested: [] },
     columns: table.columns.map((column) => ({
       name: column.name,
       numeric: NUMERIC.has(column.type),
