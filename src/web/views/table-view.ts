@@ -5,6 +5,7 @@ import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
 import { formatOrder, nextOrder, sortState } from '../../lib/ordering.js'
 import { pageWindow } from '../../lib/pagination.js'
 import { rowUrl, tableUrl, userUrl, withQuery } from '../urls.js'
+import { columnChooserView, hideColumnUrl } from './column-chooser.js'
 import type { facetsView } from './facets-view.js'
 import { filterBarView } from './filter-bar.js'
 import { tableNav } from './table-nav.js'
@@ -25,13 +26,19 @@ export function formatApproximate(n: number): string {
 
 const BOOLEAN_TEXT: Record<string, string> = { true: 'Yes', false: 'No' }
 
+// Long values are cut in the grid (by CSS, and past GRID_CELL_CHARS by the query): the cell's
+// title holds what was read, for hovering.
+const HOVER_FROM_CHARS = 30
+
 function cellView(column: ColumnInfo, text: string | null, truncated = false) {
   const shown = column.type === 'boolean' && text !== null ? (BOOLEAN_TEXT[text] ?? text) : text
+  const full = truncated ? `${shown}… (cut short here: open the row to see it all)` : shown
   return {
     text: truncated ? `${shown}…` : (shown ?? ''),
     isNull: text === null,
     numeric: NUMERIC.has(column.type),
     truncated,
+    title: full !== null && full.length > HOVER_FROM_CHARS ? full : null,
   }
 }
 
@@ -76,6 +83,8 @@ export interface TablePageExtras {
   notice: string | null
   filterProblems?: string[]
   facets?: ReturnType<typeof facetsView>
+  // The columns shown (all, unless chosen).
+  shown?: readonly ColumnInfo[]
 }
 
 export function tablePageView(
@@ -90,6 +99,10 @@ export function tablePageView(
   const base = tableUrl(owner, table.slug)
   const exportQuery = stateParams(state)
   const first = page.total === 0 ? 0 : (page.page - 1) * perPage + 1
+  const shownIds = new Set((extras.shown ?? table.columns).map((column) => column.id))
+  const visible = table.columns
+    .map((column, index) => ({ column, index }))
+    .filter(({ column }) => shownIds.has(column.id))
   return {
     title: table.name,
     isOwner: extras.isOwner,
@@ -122,8 +135,10 @@ export function tablePageView(
     })),
     filterBar: filterBarView(table, state, extras.filterProblems ?? []),
     facets: extras.facets ?? { facets: [], suggested: [] },
-    columns: table.columns.map((column) => ({
+    columnChooser: columnChooserView(table, state, visible, extras.isOwner),
+    columns: visible.map(({ column }) => ({
       name: column.name,
+      hideUrl: hideColumnUrl(table, state, visible, column),
       numeric: NUMERIC.has(column.type),
       sortState: sortState(state.order, column.slug),
       // Sorting keeps the search and filters and goes back to page 1.
@@ -135,7 +150,7 @@ export function tablePageView(
     rows: page.rows.map((row) => ({
       id: row.id,
       url: rowUrl(owner, table.slug, row.id),
-      cells: table.columns.map((column, index) =>
+      cells: visible.map(({ column, index }) =>
         cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
       ),
     })),
