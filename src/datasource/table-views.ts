@@ -3,6 +3,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
+import { textProblem } from './column-types.js'
 import type { FilterOperator } from './filters.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
@@ -84,6 +85,11 @@ export async function saveView(
 ): Promise<TableView> {
   const trimmed = name.trim()
   if (!trimmed) throw new ViewNameError('Give the view a name')
+  // jsonb refuses what text refuses (a NUL, a lone surrogate), even escaped.
+  for (const text of [trimmed, state.search, ...state.filters.map((filter) => filter.value)]) {
+    const problem = textProblem(text)
+    if (problem) throw new ViewNameError(problem)
+  }
   if (trimmed.length > MAX_VIEW_NAME) {
     throw new ViewNameError(`At most ${MAX_VIEW_NAME} characters`)
   }
