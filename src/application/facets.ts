@@ -17,8 +17,9 @@ export async function readPageFacets(
   table: TableInfo,
   wanted: readonly ColumnInfo[],
   match: RowMatch,
+  matching: number,
 ): Promise<PageFacets> {
   requireAccess(actor, table, 'read')
-  const facets = await readFacets(db, table, wanted, match)
+  const facets = await readFacets(db, table, wanted, match, { matching })
   return { facets, suggested: await suggestFacets(db, table) }
 }

@@ -51,9 +51,14 @@ export interface Facet {
 
 export interface FacetOptions {
   budgetMs?: number
+  // How many rows match (the page's count): past EXACT_FACET_ROWS a sample answers straight away,
+  // rather than after an exact count has spent the budget.
+  matching?: number
   // Tests force the sample path.
   skipExact?: boolean
 }
+
+export const EXACT_FACET_ROWS = 100_000
 
 const isTimeout = (error: unknown) => (error as { code?: string } | null)?.code === '57014'
 

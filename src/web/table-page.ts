@@ -70,7 +70,7 @@ export async function tablePage(
     at,
     perPage: PER_PAGE,
   })
-  const faceted = await readPageFacets(db, actor, table, facets, { search, filters })
+  const faceted = await readPageFacets(db, actor, table, facets, { search, filters }, page.total)
   const facetView = facetsView(table, state, faceted.facets, faceted.suggested)
   const views = await readViews(db, actor, table)
   const tabs = viewTabsView(table, views, viewStateOf(tableQuery), open?.view ?? null)
