@@ -8,7 +8,6 @@ import {
   saveView,
   setShownColumns,
   type TableView,
-  ViewNameError,
   type ViewState,
 } from '../datasource/table-views.js'
 import type { TableInfo } from '../datasource/types.js'
@@ -61,14 +60,9 @@ export async function createView(
   state: ViewState,
 ): Promise<TableView> {
   requireAccess(actor, table, 'schema')
-  try {
-    return await saveView(db, table, name, state)
-  } catch (error) {
-    if (error instanceof ViewNameError) {
-      throw new InvalidError(error.message, { errors: { name: error.message } })
-    }
-    throw error
-  }
+  const saved = await saveView(db, table, name, state)
+  if (!saved.ok) throw new InvalidError(saved.message, { errors: { name: saved.message } })
+  return saved.view
 }
 
 export async function removeView(

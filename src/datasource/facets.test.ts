@@ -7,6 +7,7 @@ import { deleteColumn } from './columns.js'
 import { readFacets, suggestFacets } from './facets.js'
 import { readFilters } from './filters.js'
 import { tableRef } from './names.js'
+import { deleteTable } from './tables.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
 let database: Database
@@ -124,6 +125,9 @@ describe('readFacets', () => {
     const facets = await readFacets(database.db, small, small.columns, { search: '' })
     expect(facets.map((facet) => facet.column.slug)).toEqual(['b'])
     expect(await readFacets(database.db, table, [column('data')], { search: '' })).toEqual([])
+    // A table deleted meanwhile has no facets.
+    await deleteTable(database.db, small.id)
+    expect(await readFacets(database.db, small, small.columns, { search: '' })).toEqual([])
   })
 
   it('answers from a sample, scaled and marked approximate, when counting would be slow', async () => {

@@ -252,6 +252,20 @@ describe('filters against the database', () => {
     expect(ids).toEqual([1, 3])
   })
 
+  it('leaves out a filter read for a column of another type (changed since)', async () => {
+    const retyped = table.columns.map((column) =>
+      column.slug === 'votes' ? { ...column, type: 'text' as const } : column,
+    )
+    const { filters } = readFilters(retyped, { votes__contains: 'x', name__exact: 'Ada' })
+    const page = await listRows(database.db, table, {
+      search: '',
+      filters,
+      order: null,
+      perPage: 9,
+    })
+    expect(page.rows.map((row) => row.id)).toEqual([1])
+  })
+
   it('leaves out a filter whose column was dropped since it was read', async () => {
     const owner = await createOwner(database, 'dropper')
     const small = await tableWithRows(

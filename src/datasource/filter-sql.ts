@@ -35,7 +35,7 @@ function condition(column: ColumnInfo, filter: Filter): RawBuilder<unknown> {
     case 'contains':
     case 'startswith':
     case 'endswith':
-      return sql`${ref} ilike ${filter.values[0] ?? ''}`
+      return sql`${ref} ilike ${first}`
     case 'gt':
       return sql`${ref} > ${first}`
     case 'gte':

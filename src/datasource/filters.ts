@@ -138,8 +138,8 @@ function listItems(raw: string): string[] | null {
   const text = raw.trim()
   if (!text.startsWith('[')) return text.split(',')
   try {
-    const list: unknown = JSON.parse(text)
-    if (!Array.isArray(list)) return null
+    // Text that starts with [ parses only as an array.
+    const list = JSON.parse(text) as unknown[]
     if (!list.every((item) => typeof item === 'string' || typeof item === 'number')) return null
     return list.map(String)
   } catch {

@@ -73,7 +73,7 @@ export async function findView(db: Db, tableId: number, slug: string): Promise<T
   return row ? toView(row) : null
 }
 
-export class ViewNameError extends Error {}
+export type SavedView = { ok: true; view: TableView } | { ok: false; message: string }
 
 // A view saved under a name: the same name again replaces that view's state. All or nothing, under
 // a lock on the table's row, so two saves of one name cannot both insert.
@@ -82,17 +82,16 @@ export async function saveView(
   table: TableInfo,
   name: string,
   state: ViewState,
-): Promise<TableView> {
+): Promise<SavedView> {
+  const refuse = (message: string): SavedView => ({ ok: false, message })
   const trimmed = name.trim()
-  if (!trimmed) throw new ViewNameError('Give the view a name')
+  if (!trimmed) return refuse('Give the view a name')
   // jsonb refuses what text refuses (a NUL, a lone surrogate), even escaped.
   for (const text of [trimmed, state.search, ...state.filters.map((filter) => filter.value)]) {
     const problem = textProblem(text)
-    if (problem) throw new ViewNameError(problem)
+    if (problem) return refuse(problem)
   }
-  if (trimmed.length > MAX_VIEW_NAME) {
-    throw new ViewNameError(`At most ${MAX_VIEW_NAME} characters`)
-  }
+  if (trimmed.length > MAX_VIEW_NAME) return refuse(`At most ${MAX_VIEW_NAME} characters`)
   const base = slugify(trimmed, '-') || 'view'
   return db.transaction().execute(async (trx) => {
     await sql`select id from tables where id = ${table.id} for update`.execute(trx)
@@ -105,10 +104,10 @@ export async function saveView(
         .set({ state: json, updated_at: sql`now()` })
         .where('id', '=', same.id)
         .execute()
-      return { ...same, state }
+      return { ok: true, view: { ...same, state } }
     }
     if (views.length >= MAX_VIEWS_PER_TABLE) {
-      throw new ViewNameError(`A table has at most ${MAX_VIEWS_PER_TABLE} views`)
+      return refuse(`A table has at most ${MAX_VIEWS_PER_TABLE} views`)
     }
     const slug = uniqueSlug(base, new Set(views.map((view) => view.slug)), '-')
     const row = await trx
@@ -116,7 +115,7 @@ export async function saveView(
       .values({ table_id: table.id, name: trimmed, slug, state: json })
       .returning(['id', 'name', 'slug', 'state'])
       .executeTakeFirstOrThrow()
-    return toView(row)
+    return { ok: true, view: toView(row) }
   })
 }
 

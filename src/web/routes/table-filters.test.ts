@@ -96,6 +96,10 @@ describe('filters on the table page', () => {
       `${base}?_filter_column=day&_filter_op=isnull&_filter_value=`,
     )
     expect(empty.headers.get('location')).toBe(`${base}?day__isnull=1`)
+    const missing = await visitor.request(`${base}?_filter_column=votes&_filter_op=gt`)
+    expect(missing.headers.get('location')).toBe(`${base}?votes__gt=`)
+    const { html: told } = await visitor.get(`${base}?votes__gt=`)
+    expect(told).toContain('Votes: give a value (or use “is empty”).')
     const none = await visitor.request(`${base}?_filter_column=&_filter_op=exact`)
     expect(none.headers.get('location')).toBe(base)
     const html = await (await visitor.request(`${base}?day__isnull=1`)).text()

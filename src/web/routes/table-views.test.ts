@@ -185,6 +185,7 @@ describe('saved views', () => {
     const table = await results(false)
     await saveView(owner, table, 'Secret', 'votes__gt=1')
     expect((await owner.request(`${at(table)}/views/nope`)).status).toBe(404)
+    expect((await owner.request(`${at(table)}/views/${'x'.repeat(201)}`)).status).toBe(404)
     expect((await owner.request(`${at(table)}/views/secret`)).status).toBe(200)
     expect((await other.request(`${at(table)}/views/secret`)).status).toBe(404)
     expect((await anonymousBrowser(t).request(`${at(table)}/views/secret`)).status).toBe(404)

@@ -6,7 +6,6 @@ import { tableUrl } from '../urls.js'
 import { stateParams, type TableState } from './table-state.js'
 
 const numberFormat = new Intl.NumberFormat('en-GB')
-const BOOLEAN_TEXT: Record<string, string> = { true: 'Yes', false: 'No' }
 
 const STATUS_NOTES: Record<Facet['status'], string | null> = {
   exact: null,
@@ -25,7 +24,9 @@ const label = (facet: Facet, value: FacetValue) =>
   value.value === null
     ? '(empty)'
     : facet.column.type === 'boolean'
-      ? (BOOLEAN_TEXT[value.value] ?? value.value)
+      ? value.value === 'true'
+        ? 'Yes'
+        : 'No'
       : value.value
 
 export function facetsView(
