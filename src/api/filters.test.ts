@@ -57,6 +57,14 @@ describe('filters in the API', () => {
     expect(errors[0]?.detail).toContain(message)
   })
 
+  it('exports only the filtered rows', async () => {
+    const res = await apiRequest(t, 'GET', '/ada/tables/birds/export.csv?count__gt=1&order=bird', {
+      token,
+    })
+    expect(res.status).toBe(200)
+    expect((await res.text()).trim().split('\n')).toEqual(['Bird,Count', 'Robin,5', 'Wren,3'])
+  })
+
   it('takes filters from the typed client as an object of parameters', async () => {
     const api = createClient<paths>({
       baseUrl: 'http://localhost/api/v1',

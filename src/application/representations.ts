@@ -86,7 +86,7 @@ export interface RowList {
   total: number
   estimated: boolean
   next: string | null
-  filters?: readonly Filter[]
+  filters: readonly Filter[]
 }
 
 // A page of rows read by cursor (the API); `next` is the absolute URL of the following page.
@@ -95,7 +95,7 @@ export function rowListRepresentation(table: TableInfo, list: RowList, absolute:
     rows: list.rows.map((row) => rowRepresentation(table, row, absolute)),
     total: list.total,
     total_is_estimate: list.estimated,
-    filters: (list.filters ?? []).map(filterRepresentation),
+    filters: list.filters.map(filterRepresentation),
     next: list.next,
   }
 }

@@ -35,7 +35,7 @@ export const rowsPerPage = (table: TableInfo, limit: number) =>
 export interface RowListQuery {
   search?: string
   // Filter parameters (`votes__gt`: `30000`); other keys are not read.
-  filters?: Record<string, string | undefined>
+  filters: Record<string, string | undefined>
   order?: string
   limit: number
   after?: string
@@ -53,10 +53,7 @@ export interface RowListPage {
 }
 
 // Unlike the pages (which leave a bad filter out with a message), the API refuses it.
-export function rowFilters(
-  table: TableInfo,
-  query: Record<string, string | undefined> = {},
-): Filter[] {
+export function rowFilters(table: TableInfo, query: Record<string, string | undefined>): Filter[] {
   const { filters, problems } = readFilters(table.columns, query)
   if (problems.length > 0) {
     throw new InvalidError(problems.map((problem) => problem.message).join(' '), {

@@ -82,6 +82,11 @@ describe('saveView', () => {
     expect(new Set(slugs).size).toBe(MAX_VIEWS_PER_TABLE)
     expect(slugs).toContain('same-name')
     expect(slugs).toContain('same-name-2')
+    // A name with no letters or digits still makes an address.
+    const owner = await createOwner(database, 'symbols')
+    const other = await tableWithRows(database, owner, 'Other', [{ name: 'A', type: 'text' }])
+    const symbols = await saveView(database.db, other, '!!!', EMPTY)
+    expect(symbols.ok && symbols.view.slug).toBe('view')
     const first = (await listViews(database.db, table.id))[0]
     expect(await deleteView(database.db, table.id, first?.id ?? 0)).toBe(true)
     expect(await deleteView(database.db, table.id, first?.id ?? 0)).toBe(false)

@@ -110,10 +110,9 @@ export function viewStateOf(query: TableQuery): ViewState {
   const chosen = query.columnChoice.col || query.columnChoice.nocol
   return {
     search: query.search,
-    order: query.rowOrder && {
-      column: query.rowOrder.column?.id ?? null,
-      descending: query.rowOrder.descending,
-    },
+    order: query.rowOrder?.column
+      ? { column: query.rowOrder.column.id, descending: query.rowOrder.descending }
+      : null,
     filters: query.filters.map((filter) => ({
       column: filter.column.id,
       operator: filter.operator,

@@ -184,7 +184,7 @@ export interface paths {
         };
         /**
          * Export the whole table as CSV
-         * @description Streamed, in the given search and order: a header of column names, then one line per row; NULL is an empty field and an empty string is `""`.
+         * @description Streamed, in the given search, filters and order: a header of column names, then one line per row; NULL is an empty field and an empty string is `""`.
          */
         get: operations["exportCsv"];
         put?: never;
@@ -204,7 +204,7 @@ export interface paths {
         };
         /**
          * Export the whole table as JSON
-         * @description Streamed, in the given search and order: an array of objects, `id` first, numbers and JSON values with every digit.
+         * @description Streamed, in the given search, filters and order: an array of objects, `id` first, numbers and JSON values with every digit.
          */
         get: operations["exportJson"];
         put?: never;
@@ -1414,6 +1414,10 @@ export interface operations {
                 search?: string;
                 /** @description As for rows. */
                 order?: string;
+                /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
+                filters?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path: {
@@ -1467,6 +1471,10 @@ export interface operations {
                 search?: string;
                 /** @description As for rows. */
                 order?: string;
+                /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
+                filters?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path: {

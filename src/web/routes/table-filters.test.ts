@@ -171,5 +171,10 @@ describe('facets on the table page', () => {
     )
     expect(body.suggested_facets.map((facet) => facet.column)).toContain('day')
     expect(body.suggested_facets.map((facet) => facet.column)).not.toContain('party')
+    const days = (await (await visitor.request(`${base}?format=json&_facet=day`)).json()) as {
+      facets: { column: string; by: string; values: { value: string | null; count: number }[] }[]
+    }
+    expect(days.facets[0]?.by).toBe('year')
+    expect(days.facets[0]?.values).toHaveLength(3)
   })
 })

@@ -18,7 +18,7 @@ export function hideColumnUrl(
   column: ColumnInfo,
 ): string {
   const params = stateParams(state)
-  const choice = state.columnChoice ?? { col: '', nocol: '' }
+  const choice = state.columnChoice
   const rest = visible.map((v) => v.column).filter((other) => other.id !== column.id)
   const change = choice.col
     ? { _col: slugs(rest), _nocol: '' }

@@ -24,6 +24,14 @@ const TABLE = {
   columns: [ELECTED, DAY, NAME],
 } as TableInfo
 
+const NO_STATE = {
+  search: '',
+  order: null,
+  filters: [],
+  facets: [],
+  columnChoice: { col: '', nocol: '' },
+}
+
 describe('facetsView', () => {
   it('labels yes/no values, links each value to its filter and marks estimates', () => {
     const facets: Facet[] = [
@@ -40,10 +48,7 @@ describe('facetsView', () => {
       },
       { column: DAY, by: 'year', status: 'unavailable', more: false, values: [] },
     ]
-    const view = facetsView(TABLE, { search: '', order: null, facets: [ELECTED, DAY] }, facets, [
-      ELECTED,
-      NAME,
-    ])
+    const view = facetsView(TABLE, { ...NO_STATE, facets: [ELECTED, DAY] }, facets, [ELECTED, NAME])
     const [elected, day] = view.facets
     expect(elected?.values.map((v) => [v.label, v.count, v.url])).toEqual([
       ['Yes', '~1,200', '/ana/tables/results?_facet=elected%2Cday&elected__exact=true'],
@@ -60,7 +65,7 @@ describe('facetsView', () => {
   })
 
   it('suggests facets on a page that has none', () => {
-    const view = facetsView(TABLE, { search: '', order: null }, [], [NAME])
+    const view = facetsView(TABLE, NO_STATE, [], [NAME])
     expect(view.suggested.map((s) => s.url)).toEqual(['/ana/tables/results?_facet=name'])
   })
 })
@@ -68,13 +73,11 @@ describe('facetsView', () => {
 describe('hideColumnUrl', () => {
   const visible = [{ column: ELECTED }, { column: DAY }]
   it('takes a column out of _col when the address chose the columns', () => {
-    const state = { search: '', order: null, columnChoice: { col: 'elected,day', nocol: '' } }
+    const state = { ...NO_STATE, columnChoice: { col: 'elected,day', nocol: '' } }
     expect(hideColumnUrl(TABLE, state, visible, DAY)).toBe('/ana/tables/results?_col=elected')
   })
 
   it('adds it to _nocol otherwise', () => {
-    expect(hideColumnUrl(TABLE, { search: '', order: null }, visible, DAY)).toBe(
-      '/ana/tables/results?_nocol=day',
-    )
+    expect(hideColumnUrl(TABLE, NO_STATE, visible, DAY)).toBe('/ana/tables/results?_nocol=day')
   })
 })

@@ -39,7 +39,7 @@ export function facetsView(
   const params = stateParams(state)
   const url = (extra: Record<string, string>) =>
     tableUrl(owner, table.slug, { ...params, ...extra })
-  const faceted = state.facets ?? []
+  const faceted = state.facets
   const withFacets = (columns: readonly ColumnInfo[]) => columns.map((c) => c.slug).join(',')
   const active = new Set(Object.entries(params).map(([key, value]) => `${key}=${value}`))
   return {

@@ -26,7 +26,7 @@ const chipLabel = (filter: Filter) =>
 
 export function filterBarView(table: TableInfo, state: TableState, problems: string[]) {
   const owner = table.owner.username
-  const filters = state.filters ?? []
+  const { filters } = state
   // Everything but the filters.
   const keep = stateParams({ ...state, filters: [] })
   return {

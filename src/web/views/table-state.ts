@@ -5,18 +5,18 @@ import { formatOrder, type Order } from '../../lib/ordering.js'
 
 export interface TableState {
   search: string
-  filters?: readonly Filter[]
-  facets?: readonly ColumnInfo[]
+  filters: readonly Filter[]
+  facets: readonly ColumnInfo[]
   // `_col` and `_nocol` as the address gives them (known slugs, comma lists).
-  columnChoice?: { col: string; nocol: string }
+  columnChoice: { col: string; nocol: string }
   order: Order | null
 }
 
 export const stateParams = (state: TableState) => ({
-  ...filterParams(state.filters ?? []),
+  ...filterParams(state.filters),
   search: state.search,
-  _facet: (state.facets ?? []).map((column) => column.slug).join(','),
-  _col: state.columnChoice?.col ?? '',
-  _nocol: state.columnChoice?.nocol ?? '',
+  _facet: state.facets.map((column) => column.slug).join(','),
+  _col: state.columnChoice.col,
+  _nocol: state.columnChoice.nocol,
   order: formatOrder(state.order),
 })

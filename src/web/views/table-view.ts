@@ -81,10 +81,10 @@ export function tablePageLinks(
 export interface TablePageExtras {
   isOwner: boolean
   notice: string | null
-  filterProblems?: string[]
-  facets?: ReturnType<typeof facetsView>
+  filterProblems: string[]
+  facets: ReturnType<typeof facetsView>
   // The columns shown (all, unless chosen).
-  shown?: readonly ColumnInfo[]
+  shown: readonly ColumnInfo[]
 }
 
 export function tablePageView(
@@ -92,14 +92,14 @@ export function tablePageView(
   state: TableState,
   page: RowPage,
   perPage: number,
-  extras: TablePageExtras = { isOwner: false, notice: null },
+  extras: TablePageExtras,
 ) {
   const owner = table.owner.username
   const links = tablePageLinks(table, state, page)
   const base = tableUrl(owner, table.slug)
   const exportQuery = stateParams(state)
   const first = page.total === 0 ? 0 : (page.page - 1) * perPage + 1
-  const shownIds = new Set((extras.shown ?? table.columns).map((column) => column.id))
+  const shownIds = new Set(extras.shown.map((column) => column.id))
   const visible = table.columns
     .map((column, index) => ({ column, index }))
     .filter(({ column }) => shownIds.has(column.id))
@@ -129,12 +129,12 @@ export function tablePageView(
     order: formatOrder(state.order),
     clearSearchUrl: tableUrl(owner, table.slug, { ...stateParams(state), search: null }),
     // The search form keeps the filters.
-    filterFields: Object.entries(filterParams(state.filters ?? [])).map(([name, value]) => ({
+    filterFields: Object.entries(filterParams(state.filters)).map(([name, value]) => ({
       name,
       value,
     })),
-    filterBar: filterBarView(table, state, extras.filterProblems ?? []),
-    facets: extras.facets ?? { facets: [], suggested: [] },
+    filterBar: filterBarView(table, state, extras.filterProblems),
+    facets: extras.facets,
     columnChooser: columnChooserView(table, state, visible, extras.isOwner),
     columns: visible.map(({ column }) => ({
       name: column.name,
