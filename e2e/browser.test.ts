@@ -103,7 +103,10 @@ const rowCount = () => eventually(() => page.locator('table.data tbody tr').coun
 // The text of one column's cells on the table page, top to bottom.
 function columnTexts(name: string): Promise<string[]> {
   return page.locator('table.data').evaluate((table, name) => {
-    const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim())
+    // A header holds its sort link and a link that hides the column.
+    const headers = [...table.querySelectorAll('thead th')].map((th) =>
+      (th.querySelector('a.sort') ?? th).textContent?.trim(),
+    )
     const index = headers.indexOf(name)
     return [...table.querySelectorAll('tbody tr')].map(
       (row) => row.querySelectorAll('td')[index]?.textContent?.trim() ?? '',
@@ -325,6 +328,63 @@ describe.sequential('a user in the browser', () => {
     await count().toBe('No rows match “Alan Turing”')
   })
 
+  test('adds a filter from the filter bar, and removes it with its chip', async () => {
+    await page.goto(TABLE)
+    const bar = page.locator('form[data-filter-form]')
+    await bar.getByLabel('Filter on column').selectOption({ label: 'Age' })
+    // The script offers only the operators an integer column takes.
+    expect(await bar.locator('option[value="contains"]').isDisabled()).toBe(true)
+    await bar.getByLabel('Operator').selectOption('gt')
+    await bar.getByLabel('Value').fill('50')
+    await bar.getByRole('button', { name: 'Add filter' }).click()
+    await page.waitForURL(/age__gt=50/)
+    await texts(page.locator('.chip span')).toEqual(['Age > 50'])
+    const ages = (await columnTexts('Age')).map(Number)
+    expect(ages.length).toBeGreaterThan(0)
+    for (const age of ages) expect(age).toBeGreaterThan(50)
+    await count().toMatch(/^1–\d+ of \d+ rows$/)
+
+    await page.getByRole('link', { name: 'Remove the filter Age > 50' }).click()
+    await page.waitForURL(`${base}${TABLE}`)
+    await count().toBe('1–25 of 62 rows')
+  })
+
+  test('clicks a facet value, which adds its filter', async () => {
+    await page.goto(`${TABLE}?age__gt=50&_facet=age`)
+    const facet = page.locator('.facet[data-facet="age"]')
+    const first = facet.locator('.facet__values li').first()
+    const label = squash((await first.locator('a').textContent()) ?? '')
+    const howMany = Number(squash((await first.locator('.facet__count').textContent()) ?? ''))
+    await first.locator('a').click()
+    await page.waitForURL(new RegExp(`age__exact=${label}`))
+    await texts(page.locator('.chip span')).toEqual(['Age > 50', `Age is ${label}`])
+    expect(await columnTexts('Age')).toEqual(Array(howMany).fill(label))
+    await text(facet.locator('strong')).toBe(label)
+  })
+
+  test('hides a column, then saves the view and opens it again', async () => {
+    await page.goto(`${TABLE}?age__gt=50&_facet=age`)
+    await page.getByRole('link', { name: 'Hide the column Email' }).click()
+    await page.waitForURL(/_nocol=email/)
+    await texts(page.locator('thead th a.sort')).toEqual(['Name', 'Age'])
+
+    await page.locator('summary', { hasText: 'Save as a view' }).click()
+    await page.getByLabel('View name').fill('Over fifty')
+    await page.getByRole('button', { name: 'Save view' }).click()
+    await page.waitForURL(new RegExp(`${TABLE}/views/over-fifty\\?saved=view$`))
+    const tabs = page.getByRole('navigation', { name: 'Views' })
+    await text(tabs.locator('[aria-current="page"]')).toBe('Over fifty')
+
+    await page.goto(TABLE)
+    await texts(page.locator('thead th a.sort')).toEqual(['Name', 'Age', 'Email'])
+    await tabs.getByRole('link', { name: 'Over fifty' }).click()
+    await page.waitForURL(`${base}${TABLE}/views/over-fifty`)
+    await texts(page.locator('thead th a.sort')).toEqual(['Name', 'Age'])
+    await texts(page.locator('.chip span')).toEqual(['Age > 50'])
+    for (const age of (await columnTexts('Age')).map(Number)) expect(age).toBeGreaterThan(50)
+    await visible(page.locator('.facet[data-facet="age"]'))
+  })
+
   test('imports a CSV file as a new table, reviewing names and types first', async () => {
     await page.goto(`/${LOGIN}`)
     await page.getByRole('link', { name: 'Import CSV' }).click()
@@ -348,7 +408,7 @@ describe.sequential('a user in the browser', () => {
     await page.waitForURL(`${base}/${LOGIN}/tables/european-cities`)
     await text(page.getByRole('heading', { level: 1 })).toBe('European cities')
     await count().toBe('1–12 of 12 rows')
-    await texts(page.locator('thead th a')).toEqual([
+    await texts(page.locator('thead th a.sort')).toEqual([
       'City',
       'Country',
       'Population',

@@ -33,6 +33,8 @@ export interface RouteDoc {
   body?: v.GenericSchema
   // The query parameters, validated in the handler with this same schema.
   query?: v.ObjectSchema<v.ObjectEntries, undefined>
+  // Parameters no schema entry can state (the filters' open set of names), as OpenAPI objects.
+  extraParameters?: object[]
   problems: number[]
   security?: boolean
 }
@@ -63,7 +65,9 @@ export function describe(doc: RouteDoc) {
         }
       : {}),
     ...(doc.security === false ? { security: [] } : {}),
-    ...(doc.query ? { parameters: queryParameters(doc.query) } : {}),
+    ...(doc.query
+      ? { parameters: [...queryParameters(doc.query), ...(doc.extraParameters ?? [])] }
+      : {}),
   } as Parameters<typeof describeRoute>[0])
 }
 

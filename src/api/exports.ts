@@ -1,10 +1,11 @@
-// `…/export.csv` and `…/export.json` in the API: the pages' streamed exports (search and order as
-// on the table page), readable with a token when the table is private.
+// `…/export.csv` and `…/export.json` in the API: the pages' streamed exports (search, filters and
+// order as on the table page), readable with a token when the table is private.
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../web/env.js'
 import { exportRoutes } from '../web/routes/export.js'
 import { describe } from './describe.js'
+import { FILTER_PARAMETER } from './filter-docs.js'
 
 export const exportApi = new Hono<AppEnv>()
 
@@ -21,12 +22,14 @@ for (const format of ['csv', 'json'] as const) {
       summary: `Export the whole table as ${format.toUpperCase()}`,
       description:
         format === 'csv'
-          ? 'Streamed, in the given search and order: a header of column names, then one line per ' +
+          ? 'Streamed, in the given search, filters and order: a header of column names, then one line per ' +
             'row; NULL is an empty field and an empty string is `""`.'
-          : 'Streamed, in the given search and order: an array of objects, `id` first, numbers ' +
+          : 'Streamed, in the given search, filters and order: an array of objects, `id` first, numbers ' +
             'and JSON values with every digit.',
       tags: ['Rows'],
       query: ExportQuerySchema,
+      // As on the table page, a bad filter is left out rather than refused.
+      extraParameters: [FILTER_PARAMETER],
       ok: [
         200,
         null,

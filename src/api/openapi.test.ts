@@ -83,6 +83,7 @@ describe('the OpenAPI document', () => {
       'order',
       'limit',
       'after',
+      'filters',
     ])
     expect(Object.keys(document.components.schemas.RowValues.properties)).toEqual([
       'name',

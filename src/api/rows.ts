@@ -5,6 +5,7 @@ import { InvalidError } from '../application/errors.js'
 import { appendCsv } from '../application/imports.js'
 import { rowListRepresentation, rowRepresentation } from '../application/representations.js'
 import { changeRow, createRows, listRowsByCursor, readRow, removeRow } from '../application/rows.js'
+import { filterParams } from '../datasource/filters.js'
 import { MAX_BULK_INSERT } from '../datasource/row-writes.js'
 import { apiRowsUrl, apiRowUrl } from '../lib/paths.js'
 import type { AppEnv } from '../web/env.js'
@@ -13,6 +14,7 @@ import { isJsonRequest, issueErrors, readJson } from './body.js'
 import { type ApiContext, absoluteFor, dbOf, tableFor } from './context.js'
 import { describe } from './describe.js'
 import { UnsupportedMediaTypeError } from './errors.js'
+import { FILTER_HELP, FILTER_PARAMETER } from './filter-docs.js'
 import {
   CsvAppendedSchema,
   DEFAULT_LIMIT,
@@ -44,6 +46,16 @@ export function expectedVersion(c: ApiContext): number | null {
   return Number(match[1])
 }
 
+// Filter parameters as given (`votes__gt=1`) or as a deepObject (`filters[votes__gt]=1`, which
+// openapi-fetch sends for an object parameter).
+export function filterQuery(query: Record<string, string>): Record<string, string> {
+  const filters: Record<string, string> = {}
+  for (const [key, value] of Object.entries(query)) {
+    filters[/^filters\[(.+)\]$/.exec(key)?.[1] ?? key] = value
+  }
+  return filters
+}
+
 const rowId = (c: ApiContext) => Number(c.req.param('row'))
 
 rowApi.get(
@@ -54,9 +66,11 @@ rowApi.get(
     description:
       'Follow `next` (also in the `Link` header) for the following page; it carries a cursor, so ' +
       'deep pages are as fast as the first. `total` is exact, or the planner’s estimate for a ' +
-      'search with many matches (`total_is_estimate`).',
+      'search or filter with many matches (`total_is_estimate`).\n\n' +
+      FILTER_HELP,
     tags: ROWS,
     query: RowsQuerySchema,
+    extraParameters: [FILTER_PARAMETER],
     ok: [200, RowListSchema],
     problems: [400, 401, 404],
   }),
@@ -69,12 +83,17 @@ rowApi.get(
       })
     }
     const limit = parsed.output.limit ?? DEFAULT_LIMIT
-    const page = await listRowsByCursor(dbOf(c), c.get('actor'), table, { ...parsed.output, limit })
+    const page = await listRowsByCursor(dbOf(c), c.get('actor'), table, {
+      ...parsed.output,
+      filters: filterQuery(c.req.query()),
+      limit,
+    })
     const absolute = absoluteFor(c)
     const next =
       page.next &&
       absolute(
         apiRowsUrl(table.owner.username, table.slug, {
+          ...filterParams(page.filters),
           search: page.search,
           order: page.order,
           limit: parsed.output.limit,

@@ -2,6 +2,7 @@
 import * as v from 'valibot'
 import { SCOPES } from '../application/actor.js'
 import { COLUMN_TYPES } from '../datasource/column-types.js'
+import { FILTER_OPERATORS } from '../datasource/filters.js'
 
 // An object whose unknown fields are refused by name, with messages a caller can act on.
 const strict = <E extends v.ObjectEntries>(entries: E) =>
@@ -173,10 +174,18 @@ export const RowSchema = v.pipe(
   v.metadata({ ref: 'Row' }),
 )
 
+// A filter as applied (see the filter parameters of listRows).
+export const FilterSchema = v.object({
+  column: v.string(),
+  operator: v.picklist(FILTER_OPERATORS),
+  value: v.nullable(v.string()),
+})
+
 export const RowListSchema = v.object({
   rows: v.array(RowSchema),
   total: v.number(),
   total_is_estimate: v.boolean(),
+  filters: v.array(FilterSchema),
   next: v.nullable(v.pipe(v.string(), v.url())),
 })
 

@@ -1,6 +1,7 @@
 // The JSON shapes of tables, columns, rows, pages of rows and errors: one definition for the pages'
 // JSON form, the API and the exports, so they cannot drift apart.
 import { toJsonValue } from '../datasource/column-types.js'
+import { type Filter, takesNoValue } from '../datasource/filters.js'
 import type { ColumnInfo, Row, TableInfo } from '../datasource/types.js'
 import { apiRowUrl, apiTableUrl, rowUrl, tableUrl } from '../lib/paths.js'
 
@@ -19,6 +20,13 @@ export function columnRepresentation(column: ColumnInfo) {
     choices: column.choices,
   }
 }
+
+// A filter as applied: `{ column: "votes", operator: "gt", value: "30000" }` (no value for isnull).
+export const filterRepresentation = (filter: Filter) => ({
+  column: filter.column.slug,
+  operator: filter.operator,
+  value: takesNoValue(filter.operator) ? null : filter.raw,
+})
 
 export function tableRepresentation(table: TableInfo, absolute: Absolute) {
   const owner = table.owner.username
@@ -78,6 +86,7 @@ export interface RowList {
   total: number
   estimated: boolean
   next: string | null
+  filters: readonly Filter[]
 }
 
 // A page of rows read by cursor (the API); `next` is the absolute URL of the following page.
@@ -86,6 +95,7 @@ export function rowListRepresentation(table: TableInfo, list: RowList, absolute:
     rows: list.rows.map((row) => rowRepresentation(table, row, absolute)),
     total: list.total,
     total_is_estimate: list.estimated,
+    filters: list.filters.map(filterRepresentation),
     next: list.next,
   }
 }

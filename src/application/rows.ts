@@ -1,4 +1,5 @@
 // A table's rows for an actor: pages by cursor, one row, and (with the write scope) changes.
+import { type Filter, readFilters } from '../datasource/filters.js'
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
 import {
   listRows,
@@ -33,6 +34,8 @@ export const rowsPerPage = (table: TableInfo, limit: number) =>
 
 export interface RowListQuery {
   search?: string
+  // Filter parameters (`votes__gt`: `30000`); other keys are not read.
+  filters: Record<string, string | undefined>
   order?: string
   limit: number
   after?: string
@@ -45,7 +48,19 @@ export interface RowListPage {
   // The cursor of the following page, or null on the last.
   next: string | null
   search: string
+  filters: Filter[]
   order: string | null
+}
+
+// Unlike the pages (which leave a bad filter out with a message), the API refuses it.
+export function rowFilters(table: TableInfo, query: Record<string, string | undefined>): Filter[] {
+  const { filters, problems } = readFilters(table.columns, query)
+  if (problems.length > 0) {
+    throw new InvalidError(problems.map((problem) => problem.message).join(' '), {
+      errors: Object.fromEntries(problems.map((problem) => [problem.key, problem.message])),
+    })
+  }
+  return filters
 }
 
 // Unlike the pages (which ignore a bad order), the API says what was wrong.
@@ -73,6 +88,7 @@ export async function listRowsByCursor(
   requireAccess(actor, table, 'read')
   const order = rowOrder(table, query.order)
   const search = normalizeSearch(query.search)
+  const filters = rowFilters(table, query.filters)
   const cursor = query.after === undefined ? null : decodeCursor(query.after)
   if (query.after !== undefined && !cursor) {
     throw new InvalidError('The `after` cursor is not one this API gave.', {
@@ -82,12 +98,13 @@ export async function listRowsByCursor(
   try {
     const page = await scanAfter(db, table, {
       search,
+      filters,
       order,
       after: cursor,
       limit: rowsPerPage(table, query.limit),
       cellChars: LIST_CELL_CHARS,
     })
-    return { ...page, search, order: query.order || null }
+    return { ...page, search, filters, order: query.order || null }
   } catch (error) {
     // A cursor whose sort value does not fit the column (made for another order, or edited).
     if (!String((error as { code?: string }).code ?? '').startsWith('22')) throw error

@@ -2,10 +2,11 @@
 import type { TableInfo } from '../datasource/types.js'
 import { tableUrl } from '../web/urls.js'
 import { COMMON_WORD, RARE_WORD } from './data.js'
+import { type FilterCaseKind, filterCases } from './filter-cases.js'
 import { type HttpClient, lastPageLink, linkWith } from './http.js'
 
 // table-page: the HTML table page; jump: a far page by number; json: ?format=json; row: detail.
-export type CaseKind = 'table-page' | 'jump' | 'json' | 'row'
+export type CaseKind = 'table-page' | 'jump' | 'json' | 'row' | FilterCaseKind
 
 export interface PageCase {
   name: string
@@ -78,6 +79,7 @@ export async function discoverCases(client: HttpClient, table: TableInfo): Promi
     },
     { name: `Row ${rowId} detail`, kind: 'row', path: `${page1}/${rowId}` },
     { name: 'Page 1 as JSON', kind: 'json', path: url({ format: 'json' }) },
+    ...(await filterCases(client, table, url)),
   )
   return {
     cases,

@@ -3,6 +3,7 @@
 // build them, from the same helpers, so a change to those calls shows up here (or fails to compile).
 import { findTable } from '../datasource/catalog.js'
 import { exportFile } from '../datasource/export.js'
+import { readFacets } from '../datasource/facets.js'
 import { getRow, listRows } from '../datasource/rows.js'
 import type { TableInfo } from '../datasource/types.js'
 import type { Database, Db } from '../db/database.js'
@@ -18,8 +19,8 @@ async function loadTable(db: Db, username: string, slug: string): Promise<TableI
 
 // The query the table page and the export read, by the routes' own function.
 function searchAndOrder(table: TableInfo, query: URLSearchParams) {
-  const { search, rowOrder, at } = readTableQuery(table, Object.fromEntries(query))
-  return { search, order: rowOrder, at }
+  const { search, filters, facets, rowOrder, at } = readTableQuery(table, Object.fromEntries(query))
+  return { search, filters, facets, order: rowOrder, at }
 }
 
 export type FloorCall = () => Promise<number>
@@ -35,10 +36,9 @@ export function floorFor(database: Database, path: string): FloorCall {
   if (rest === undefined) {
     return async () => {
       const table = await loadTable(db, username, slug)
-      const page = await listRows(db, table, {
-        ...searchAndOrder(table, url.searchParams),
-        perPage: PER_PAGE,
-      })
+      const query = searchAndOrder(table, url.searchParams)
+      const page = await listRows(db, table, { ...query, perPage: PER_PAGE })
+      await readFacets(db, table, query.facets, query, { matching: page.total })
       return page.rows.length
     }
   }

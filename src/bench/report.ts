@@ -1,5 +1,6 @@
 // Targets from the performance issue, PASS/FAIL per case, and the Markdown table the README quotes.
 import type { CaseKind } from './cases.js'
+import { FILTER_P50_MS, isFilterCase } from './filter-cases.js'
 import type { Latency } from './stats.js'
 
 export interface ResultRow {
@@ -38,6 +39,9 @@ export function latencyRow(
     checks.push({ text: 'p95 ≤ 200', ok: http.p95 <= 200 })
   } else if (kind === 'json') {
     checks.push({ text: 'p50 ≤ 10', ok: http.p50 <= 10 })
+  } else if (isFilterCase(kind)) {
+    const target = FILTER_P50_MS[kind]
+    checks.push({ text: `p50 ≤ ${target}`, ok: http.p50 <= target })
   }
   const limit = floorLimit(floor)
   checks.push({ text: `p50 ≤ 3×floor+5 (${ms(limit)})`, ok: http.p50 <= limit })

@@ -3,6 +3,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { clampPage, pageCount } from '../lib/pagination.js'
+import type { Filter } from './filters.js'
 import { type Cursor, encodeCursor, type RowOrder, segments, sortKey } from './keyset.js'
 import { tableRef } from './names.js'
 import { type ReadColumns, readWithCurrentColumns } from './read-columns.js'
@@ -25,6 +26,7 @@ export type PageAt =
 
 export interface RowQuery {
   search: string
+  filters?: readonly Filter[]
   order: RowOrder | null
   // Where the page is; `page: n` is short for `at: { kind: 'page', page: n }`.
   at?: PageAt
@@ -136,13 +138,7 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
 
 async function readPage(reader: Reader, query: RowQuery): Promise<RowPage> {
   const { db, table, columns, cellChars } = reader
-  const { total, estimated } = await countMatches(
-    db,
-    table,
-    columns,
-    query.search,
-    query.exactCountLimit,
-  )
+  const { total, estimated } = await countMatches(db, table, columns, query, query.exactCountLimit)
   const pages = pageCount(total, query.perPage)
   const where = matchCondition(columns, query)
   const { perPage } = query
@@ -238,6 +234,7 @@ async function readPage(reader: Reader, query: RowQuery): Promise<RowPage> {
 
 export interface CursorQuery {
   search: string
+  filters?: readonly Filter[]
   order: RowOrder | null
   after: Cursor | null
   limit: number
@@ -265,7 +262,7 @@ export async function listRowsAfter(
     table,
     async (columns) => {
       const reader = { db, table, columns, cellChars: query.cellChars }
-      const { total, estimated } = await countMatches(db, table, columns, query.search)
+      const { total, estimated } = await countMatches(db, table, columns, query)
       const rows = await scan(reader, currentOrder(query.order, columns), {
         where: matchCondition(columns, query),
         backwards: false,

@@ -5,8 +5,9 @@ import type { Db } from '../db/database.js'
 import { containsPattern } from '../lib/search.js'
 import { definitionOf, selectAsText } from './column-types.js'
 import { sortExpression } from './ddl.js'
+import { filterCondition } from './filter-sql.js'
+import type { Filter } from './filters.js'
 import type { RowOrder } from './keyset.js'
-import type { RowSelection } from './list-rows.js'
 import { columnRef, tableRef } from './names.js'
 import { type ReadColumns, readWithCurrentColumns } from './read-columns.js'
 import type { ColumnInfo, Row, TableInfo } from './types.js'
@@ -79,12 +80,16 @@ export function searchCondition(columns: ReadColumns, search: string): RawBuilde
   )})`
 }
 
-// The rows a page, a count and an export read: the one condition for the page's query.
-export function matchCondition(
-  columns: ReadColumns,
-  query: Pick<RowSelection, 'search'>,
-): RawBuilder<unknown> {
-  return searchCondition(columns, query.search)
+// Which rows a page, count or export reads: the search and the filters, ANDed.
+export interface RowMatch {
+  search: string
+  filters?: readonly Filter[]
+}
+
+export function matchCondition(columns: ReadColumns, match: RowMatch): RawBuilder<unknown> {
+  const filters = match.filters ?? []
+  if (filters.length === 0) return searchCondition(columns, match.search)
+  return sql`${searchCondition(columns, match.search)} and ${filterCondition(columns, filters)}`
 }
 
 // The order with its column as `columns` have it now (none, if it was dropped).
@@ -109,17 +114,17 @@ export interface RowCount {
   estimated: boolean
 }
 
-// Never a count(*) over a whole big table: without a search the catalog's row count is exact;
-// with one, matches are counted up to a limit, and past it the planner estimates.
+// Never a count(*) over a whole big table: without a search or filter the catalog's row count is
+// exact; with one, matches are counted up to a limit, and past it the planner estimates.
 export async function countMatches(
   db: Db,
   table: TableInfo,
   columns: ReadColumns,
-  search: string,
+  match: RowMatch,
   exactLimit = EXACT_COUNT_LIMIT,
 ): Promise<RowCount> {
-  if (!search) return { total: table.rowCount, estimated: false }
-  const where = searchCondition(columns, search)
+  if (!match.search && !match.filters?.length) return { total: table.rowCount, estimated: false }
+  const where = matchCondition(columns, match)
   const { rows } = await sql<{ count: string | number }>`
     select count(*) as count from (
       select 1 from ${tableRef(table.id)} where ${where} limit ${exactLimit + 1}
@@ -141,13 +146,14 @@ export async function countMatches(
 export function countRows(
   db: Db,
   table: TableInfo,
-  search: string,
+  match: RowMatch | string,
   exactLimit = EXACT_COUNT_LIMIT,
 ): Promise<RowCount> {
+  const matching = typeof match === 'string' ? { search: match } : match
   return readWithCurrentColumns(
     db,
     table,
-    (columns) => countMatches(db, table, columns, search, exactLimit),
+    (columns) => countMatches(db, table, columns, matching, exactLimit),
     () => ({ total: 0, estimated: false }),
   )
 }

@@ -32,6 +32,8 @@ export interface TablesTable {
   description: ColumnType<string, string | undefined, string>
   is_public: ColumnType<boolean, boolean | undefined, boolean>
   row_count: ColumnType<number, number | undefined, number>
+  // The owner's default set of shown columns, by id; null: all.
+  shown_columns: ColumnType<number[] | null, number[] | null | undefined, number[] | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -69,7 +71,18 @@ export interface ApiTokensTable {
   last_used_at: Timestamp | null
 }
 
+export interface TableViewsTable {
+  id: Generated<number>
+  table_id: number
+  name: string
+  slug: string
+  state: ColumnType<unknown, string, string>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
 export interface Catalog {
+  table_views: TableViewsTable
   api_tokens: ApiTokensTable
   users: UsersTable
   sessions: SessionsTable

@@ -34,6 +34,7 @@ import { rowEditRoutes } from './routes/row-edit.js'
 import { settingsRoutes } from './routes/settings.js'
 import { tableAdminRoutes } from './routes/table-admin.js'
 import { tableApiRoutes } from './routes/table-api.js'
+import { tableViewRoutes } from './routes/table-views.js'
 import { tableRoutes } from './routes/tables.js'
 import { tokenRoutes } from './routes/tokens.js'
 
@@ -98,6 +99,7 @@ export function createApp({ config, database, logger = log }: AppDeps) {
   app.route('/', columnRoutes)
   app.route('/', tableApiRoutes)
   app.route('/', rowEditRoutes)
+  app.route('/', tableViewRoutes)
   app.route('/', tableRoutes)
   app.route('/', homeRoutes)
 

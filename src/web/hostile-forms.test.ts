@@ -71,6 +71,9 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   '/:username/tables/:table/:row{[0-9]+}/edit': { fields: [...SLUGS, '_version'] },
   '/:username/tables/:table/:row{[0-9]+}/delete': { fields: ['_version'] },
   '/:username/tables/:table/delete-rows': { fields: ['ids', 'back'] },
+  '/:username/tables/:table/shown-columns': { fields: ['columns'] },
+  '/:username/tables/:table/views': { fields: ['name', 'query'] },
+  '/:username/tables/:table/views/:view/delete': { fields: [] },
 }
 
 // How each hostile value is put into a form: the same value in every field, or a shape of body.
@@ -111,6 +114,7 @@ async function snapshot(table: TableInfo) {
     tables: await db.selectFrom('tables').selectAll().orderBy('id').execute(),
     columns: await db.selectFrom('columns').selectAll().orderBy('id').execute(),
     redirects: await db.selectFrom('table_redirects').selectAll().orderBy('slug').execute(),
+    views: await db.selectFrom('table_views').selectAll().orderBy('id').execute(),
     storage: (
       await sql<{ name: string }>`select table_name as name from information_schema.tables
         where table_schema = 'userdata' order by 1`.execute(db)
@@ -165,6 +169,7 @@ function concretePath(route: string, fx: Fixture): string {
     ':row{[0-9]+}': '1',
     ':key': fx.sessionKey,
     ':id{[0-9]{1,9}}': '1',
+    ':view': 'a-view',
   }
   return route
     .split('/')

@@ -113,7 +113,26 @@ export interface paths {
         };
         /**
          * List rows, a page at a time
-         * @description Follow `next` (also in the `Link` header) for the following page; it carries a cursor, so deep pages are as fast as the first. `total` is exact, or the planner’s estimate for a search with many matches (`total_is_estimate`).
+         * @description Follow `next` (also in the `Link` header) for the following page; it carries a cursor, so deep pages are as fast as the first. `total` is exact, or the planner’s estimate for a search or filter with many matches (`total_is_estimate`).
+         *
+         *     **Filters**: `?votes__gt=30000&party__exact=Labour`, one per column and operator, all of
+         *     them must hold (at most 20). A value is read as its column reads input (`yes` for a yes/no
+         *     column, `2017-06-08` for a date); `in` takes a comma list or a JSON array (at most 100);
+         *     `contains`, `startswith` and `endswith` ignore case; `year` takes `2017` and `month` `2017-06`;
+         *     `isnull` and `notnull` ignore their value; `not` keeps rows with no value. A bad filter is a 400
+         *     whose `errors` name the parameter. The operators of each column type:
+         *
+         *     - Text: exact, not, contains, startswith, endswith, in, isnull, notnull
+         *     - Long text: exact, not, contains, startswith, endswith, in, isnull, notnull
+         *     - Integer: exact, not, gt, gte, lt, lte, in, isnull, notnull
+         *     - Decimal: exact, not, gt, gte, lt, lte, in, isnull, notnull
+         *     - Yes / no: exact, isnull, notnull
+         *     - Date: exact, not, gt, gte, lt, lte, in, year, month, isnull, notnull
+         *     - Date and time: exact, not, gt, gte, lt, lte, in, year, month, isnull, notnull
+         *     - Choice: exact, not, contains, startswith, endswith, in, isnull, notnull
+         *     - Email: exact, not, contains, startswith, endswith, in, isnull, notnull
+         *     - URL: exact, not, contains, startswith, endswith, in, isnull, notnull
+         *     - JSON: isnull, notnull
          */
         get: operations["listRows"];
         put?: never;
@@ -165,7 +184,7 @@ export interface paths {
         };
         /**
          * Export the whole table as CSV
-         * @description Streamed, in the given search and order: a header of column names, then one line per row; NULL is an empty field and an empty string is `""`.
+         * @description Streamed, in the given search, filters and order: a header of column names, then one line per row; NULL is an empty field and an empty string is `""`.
          */
         get: operations["exportCsv"];
         put?: never;
@@ -185,7 +204,7 @@ export interface paths {
         };
         /**
          * Export the whole table as JSON
-         * @description Streamed, in the given search and order: an array of objects, `id` first, numbers and JSON values with every digit.
+         * @description Streamed, in the given search, filters and order: an array of objects, `id` first, numbers and JSON values with every digit.
          */
         get: operations["exportJson"];
         put?: never;
@@ -997,6 +1016,10 @@ export interface operations {
                 limit?: string;
                 /** @description The cursor from the previous page’s `next` link. */
                 after?: string;
+                /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
+                filters?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path: {
@@ -1017,6 +1040,12 @@ export interface operations {
                         rows: components["schemas"]["Row"][];
                         total: number;
                         total_is_estimate: boolean;
+                        filters: {
+                            column: string;
+                            /** @enum {string} */
+                            operator: "exact" | "not" | "contains" | "startswith" | "endswith" | "gt" | "gte" | "lt" | "lte" | "in" | "year" | "month" | "isnull" | "notnull";
+                            value: string | null;
+                        }[];
                         next: string | null;
                     };
                 };
@@ -1385,6 +1414,10 @@ export interface operations {
                 search?: string;
                 /** @description As for rows. */
                 order?: string;
+                /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
+                filters?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path: {
@@ -1438,6 +1471,10 @@ export interface operations {
                 search?: string;
                 /** @description As for rows. */
                 order?: string;
+                /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
+                filters?: {
+                    [key: string]: string;
+                };
             };
             header?: never;
             path: {

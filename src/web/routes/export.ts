@@ -1,4 +1,4 @@
-// Export a whole table, in the current search and sort, as CSV or JSON, streamed with constant memory.
+// Export a whole table, in the current search, filters and sort, as CSV or JSON, streamed with constant memory.
 import { Hono } from 'hono'
 import { EXPORT_MEDIA_TYPES, exportRows } from '../../application/exports.js'
 import type { AppEnv } from '../env.js'
@@ -9,13 +9,13 @@ export const exportRoutes = new Hono<AppEnv>()
 
 exportRoutes.get('/:username/tables/:table/:file{export\\.(?:csv|json)}', async (c) => {
   const table = await loadTable(c)
-  const { search, rowOrder } = readTableQuery(table, c.req.query())
+  const { search, filters, rowOrder } = readTableQuery(table, c.req.query())
   const format = c.req.param('file').endsWith('.csv') ? 'csv' : 'json'
   const chunks = exportRows(
     c.get('database'),
     c.get('actor'),
     table,
-    { search, order: rowOrder },
+    { search, filters, order: rowOrder },
     format,
   )
   c.header('Content-Type', EXPORT_MEDIA_TYPES[format])

@@ -1,18 +1,20 @@
 // View models for the table and row pages, and their JSON forms.
+import { filterParams } from '../../datasource/filters.js'
 import type { RowPage } from '../../datasource/rows.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
-import { formatOrder, nextOrder, type Order, sortState } from '../../lib/ordering.js'
+import { formatOrder, nextOrder, sortState } from '../../lib/ordering.js'
 import { pageWindow } from '../../lib/pagination.js'
 import { rowUrl, tableUrl, userUrl, withQuery } from '../urls.js'
+import { columnChooserView, hideColumnUrl } from './column-chooser.js'
+import type { facetsView } from './facets-view.js'
+import { filterBarView } from './filter-bar.js'
 import { tableNav } from './table-nav.js'
+import { stateParams, type TableState } from './table-state.js'
 
 const NUMERIC = new Set(['integer', 'decimal'])
 const numberFormat = new Intl.NumberFormat('en-GB')
 
-export interface TableState {
-  search: string
-  order: Order | null
-}
+export type { TableState } from './table-state.js'
 
 export const formatCount = (n: number) => numberFormat.format(n)
 
@@ -24,13 +26,19 @@ export function formatApproximate(n: number): string {
 
 const BOOLEAN_TEXT: Record<string, string> = { true: 'Yes', false: 'No' }
 
+// Long values are cut in the grid (by CSS, and past GRID_CELL_CHARS by the query): the cell's
+// title holds what was read, for hovering.
+const HOVER_FROM_CHARS = 30
+
 function cellView(column: ColumnInfo, text: string | null, truncated = false) {
   const shown = column.type === 'boolean' && text !== null ? (BOOLEAN_TEXT[text] ?? text) : text
+  const full = truncated ? `${shown}… (cut short here: open the row to see it all)` : shown
   return {
     text: truncated ? `${shown}…` : (shown ?? ''),
     isNull: text === null,
     numeric: NUMERIC.has(column.type),
     truncated,
+    title: full !== null && full.length > HOVER_FROM_CHARS ? full : null,
   }
 }
 
@@ -41,7 +49,7 @@ export function tablePageLinks(
   page: RowPage,
   format: 'json' | null = null,
 ) {
-  const base = { search: state.search, order: formatOrder(state.order) }
+  const base = stateParams(state)
   const url = (params: Record<string, string | number | null>) =>
     tableUrl(table.owner.username, table.slug, { ...base, ...params, format })
   const numbered = (n: number) => url({ page: n === 1 ? null : n })
@@ -73,6 +81,10 @@ export function tablePageLinks(
 export interface TablePageExtras {
   isOwner: boolean
   notice: string | null
+  filterProblems: string[]
+  facets: ReturnType<typeof facetsView>
+  // The columns shown (all, unless chosen).
+  shown: readonly ColumnInfo[]
 }
 
 export function tablePageView(
@@ -80,13 +92,17 @@ export function tablePageView(
   state: TableState,
   page: RowPage,
   perPage: number,
-  extras: TablePageExtras = { isOwner: false, notice: null },
+  extras: TablePageExtras,
 ) {
   const owner = table.owner.username
   const links = tablePageLinks(table, state, page)
   const base = tableUrl(owner, table.slug)
-  const exportQuery = { search: state.search, order: formatOrder(state.order) }
+  const exportQuery = stateParams(state)
   const first = page.total === 0 ? 0 : (page.page - 1) * perPage + 1
+  const shownIds = new Set(extras.shown.map((column) => column.id))
+  const visible = table.columns
+    .map((column, index) => ({ column, index }))
+    .filter(({ column }) => shownIds.has(column.id))
   return {
     title: table.name,
     isOwner: extras.isOwner,
@@ -111,21 +127,30 @@ export function tablePageView(
     ],
     search: state.search,
     order: formatOrder(state.order),
-    clearSearchUrl: tableUrl(owner, table.slug, { order: formatOrder(state.order) }),
-    columns: table.columns.map((column) => ({
+    clearSearchUrl: tableUrl(owner, table.slug, { ...stateParams(state), search: null }),
+    // The search form keeps the filters.
+    filterFields: Object.entries(filterParams(state.filters)).map(([name, value]) => ({
+      name,
+      value,
+    })),
+    filterBar: filterBarView(table, state, extras.filterProblems),
+    facets: extras.facets,
+    columnChooser: columnChooserView(table, state, visible, extras.isOwner),
+    columns: visible.map(({ column }) => ({
       name: column.name,
+      hideUrl: hideColumnUrl(table, state, visible, column),
       numeric: NUMERIC.has(column.type),
       sortState: sortState(state.order, column.slug),
-      // Sorting keeps the search and goes back to page 1.
+      // Sorting keeps the search and filters and goes back to page 1.
       sortUrl: tableUrl(owner, table.slug, {
-        search: state.search,
+        ...stateParams(state),
         order: formatOrder(nextOrder(state.order, column.slug)),
       }),
     })),
     rows: page.rows.map((row) => ({
       id: row.id,
       url: rowUrl(owner, table.slug, row.id),
-      cells: table.columns.map((column, index) =>
+      cells: visible.map(({ column, index }) =>
         cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
       ),
     })),
