@@ -33,6 +33,7 @@ export async function createTestApp(
   const config = readConfig({
     NODE_ENV: 'test',
     UPLOAD_DIR: uploadDir,
+    FILES_DIR: join(uploadDir, 'files'),
     ...RATE_LIMITS_OFF,
     ...options.env,
   })

@@ -11,6 +11,7 @@ import type { Database } from '../db/database.js'
 import { startUploadSweeper } from '../import/uploads.js'
 import { log } from '../log.js'
 import { APP_ROOT } from '../paths.js'
+import { openStorage, type Storage } from '../storage/index.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
 import { bearerTokenMiddleware } from './middleware/bearer-token.js'
@@ -41,6 +42,8 @@ export interface AppDeps {
   config: Config
   database: Database
   logger?: Logger
+  // Default: the storage the config names.
+  storage?: Storage
 }
 
 // The mock's token endpoint is called server-to-server by the OAuth client, without cookies.
@@ -48,7 +51,12 @@ const CSRF_EXEMPT = new Set(['/mock-github/login/oauth/access_token'])
 // The API takes no cookie-authenticated writes (a session there may only read), so it needs no CSRF.
 const isCsrfExempt = (path: string) => CSRF_EXEMPT.has(path) || path.startsWith('/api/')
 
-export function createApp({ config, database, logger = log }: AppDeps) {
+export function createApp({
+  config,
+  database,
+  logger = log,
+  storage = openStorage(config.storage, database.db),
+}: AppDeps) {
   const app = new Hono<AppEnv>()
   const renderer = createRenderer({ cache: !config.debug })
   startUploadSweeper(config.uploadDir)
@@ -58,6 +66,7 @@ export function createApp({ config, database, logger = log }: AppDeps) {
   app.use(async function context(c, next) {
     c.set('config', config)
     c.set('database', database)
+    c.set('storage', storage)
     c.set('renderer', renderer)
     c.set('trustProxy', config.trustProxy)
     c.set('viewer', null)
