@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { createApi } from '../api/app.js'
 import { docsRoutes } from '../api/docs.js'
 import { ANONYMOUS } from '../application/actor.js'
+import { deleteReleasedFilesQuietly } from '../application/files.js'
 import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
@@ -29,6 +30,7 @@ import { createRenderer } from './render.js'
 import { authRoutes } from './routes/auth.js'
 import { columnRoutes } from './routes/columns.js'
 import { exportRoutes } from './routes/export.js'
+import { fileRoutes } from './routes/files.js'
 import { homeRoutes } from './routes/home.js'
 import { importRoutes } from './routes/import.js'
 import { rowEditRoutes } from './routes/row-edit.js'
@@ -77,6 +79,14 @@ export function createApp({
     await next()
   })
   app.use(securityHeaders({ hsts: config.isProduction }))
+  // Files that a committed write let go of (a row, column or table deleted, a file replaced) are
+  // deleted from storage before its answer goes; a failure leaves them queued for the next write.
+  app.use(async function releasedFiles(c, next) {
+    await next()
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+      await deleteReleasedFilesQuietly(database.db, storage)
+    }
+  })
   app.use(healthCheck(database))
   app.use(
     '/static/*',
@@ -107,6 +117,7 @@ export function createApp({
   app.route('/', columnRoutes)
   app.route('/', tableApiRoutes)
   app.route('/', rowEditRoutes)
+  app.route('/', fileRoutes)
   app.route('/', tableRoutes)
   app.route('/', homeRoutes)
 

@@ -55,7 +55,7 @@ function renderRowForm(
       rowError: page.errors[ROW_ERROR] ?? null,
       noColumns: table.columns.length === 0,
       columnsUrl: `${base}/columns`,
-      fields: rowFormFields(table, page.values, page.errors),
+      fields: rowFormFields(table, page.values, page.errors, page.row),
     },
     status,
   )

@@ -4,6 +4,7 @@ import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
 import { formatOrder, nextOrder, type Order, sortState } from '../../lib/ordering.js'
 import { pageWindow } from '../../lib/pagination.js'
 import { rowUrl, tableUrl, userUrl, withQuery } from '../urls.js'
+import { fileView } from './file-view.js'
 import { tableNav } from './table-nav.js'
 
 const NUMERIC = new Set(['integer', 'decimal'])
@@ -125,9 +126,10 @@ export function tablePageView(
     rows: page.rows.map((row) => ({
       id: row.id,
       url: rowUrl(owner, table.slug, row.id),
-      cells: table.columns.map((column, index) =>
-        cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
-      ),
+      cells: table.columns.map((column, index) => ({
+        ...cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
+        file: fileView(table, row, index),
+      })),
     })),
     summary: {
       isEmpty: page.rows.length === 0,
@@ -165,6 +167,7 @@ export function rowPageView(table: TableInfo, row: Row, isOwner = false) {
     fields: table.columns.map((column, index) => ({
       name: column.name,
       ...cellView(column, row.cells[index] ?? null),
+      file: fileView(table, row, index),
     })),
   }
 }
