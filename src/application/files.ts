@@ -17,6 +17,7 @@ import {
 import { getRow } from '../datasource/rows.js'
 import type { ColumnInfo, TableInfo } from '../datasource/types.js'
 import type { Db } from '../db/database.js'
+import { BodyTooLargeError } from '../lib/body-too-large.js'
 import { log } from '../log.js'
 import { StorageFullError } from '../storage/postgres.js'
 import { FileTooLargeError, type Storage, streamOf } from '../storage/storage.js'
@@ -61,24 +62,37 @@ export function cleanFileName(raw: string): string {
   return name === '' || name === '.' || name === '..' ? 'file' : name
 }
 
+export const INTERRUPTED = 'The upload did not complete, so nothing was stored. Please try again.'
+
+// The client's stream failing (a dropped connection) is the client's problem, not a 500; a body
+// over its route's limit keeps its own error (a 413).
+async function nextChunk(iterator: AsyncIterator<unknown>) {
+  try {
+    return (await iterator.next()) as IteratorResult<Buffer>
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error
+    throw new InvalidError(INTERRUPTED)
+  }
+}
+
 // The first bytes of the stream (for sniffing), and a stream of the whole, head included.
 async function peek(body: Readable, bytes: number): Promise<{ head: Buffer; whole: Readable }> {
   const chunks: Buffer[] = []
   let length = 0
   const iterator = body[Symbol.asyncIterator]()
   while (length < bytes) {
-    const next = await iterator.next()
+    const next = await nextChunk(iterator)
     if (next.done) break
-    chunks.push(next.value as Buffer)
-    length += (next.value as Buffer).length
+    chunks.push(next.value)
+    length += next.value.length
   }
   const head = Buffer.concat(chunks)
   async function* whole() {
     yield head
     while (true) {
-      const next = await iterator.next()
+      const next = await nextChunk(iterator)
       if (next.done) return
-      yield next.value as Buffer
+      yield next.value
     }
   }
   return { head: head.subarray(0, bytes), whole: Readable.from(whole()) }
@@ -122,6 +136,7 @@ async function describeImage(storage: Storage, key: string) {
 }
 
 function storageRefusal(error: unknown): never {
+  if (error instanceof AppError || error instanceof BodyTooLargeError) throw error
   if (error instanceof FileTooLargeError) {
     throw new TooLargeError(`The file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB.`)
   }
@@ -154,6 +169,7 @@ export async function uploadFile(
   const type = sniffed?.mime ?? 'application/octet-stream'
   if (column.type === 'image' && !isImageType(type)) {
     whole.destroy()
+    upload.body.destroy()
     throw new UnsupportedFileError(
       `An Image column takes JPEG, PNG, WebP, GIF or AVIF files; this file is ${sniffed ? sniffed.ext.toUpperCase() : 'not an image'}.`,
     )

@@ -1,0 +1,287 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTable } from '../datasource/tables.js'
+import type { TableInfo } from '../datasource/types.js'
+import { postgresStorage } from '../storage/postgres.js'
+import { apiRequest, tokenFor } from '../test/api.js'
+import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'
+import type { Browser } from '../test/browser.js'
+import {
+  bombPng,
+  HTML_PAGE,
+  makeImage,
+  SVG_WITH_SCRIPT,
+  storedKeys,
+  uploadFromForm,
+  zipFile,
+} from '../test/files.js'
+import { MAX_FILE_BYTES } from './files.js'
+
+// Hostile uploads, on the embedded folder storage: nothing they send may run in our origin, be
+// decoded past the pixel limit, or leave anything stored when it is refused.
+let t: TestApp
+let browser: Browser
+let token: string
+let table: TableInfo
+let row: number
+
+beforeAll(async () => {
+  t = await createTestApp()
+  const signedIn = await signedInBrowser(t, 'mallory')
+  browser = signedIn.browser
+  token = await tokenFor(t, signedIn.user.id, ['read', 'write', 'schema'])
+  table = await createTable(t.database.db, {
+    ownerId: signedIn.user.id,
+    name: 'Drop box',
+    columns: [
+      { name: 'Picture', type: 'image' },
+      { name: 'Attachment', type: 'file' },
+    ],
+  })
+  const res = await apiRequest(t, 'POST', '/mallory/tables/drop-box/rows', { token, body: {} })
+  row = ((await res.json()) as { id: number }).id
+})
+
+afterAll(async () => {
+  await t?.database.close()
+})
+
+const filePath = (column: string) => `/mallory/tables/drop-box/rows/${row}/files/${column}`
+
+function put(column: string, bytes: Buffer | ReadableStream<Uint8Array>, name: string) {
+  return t.app.request(`http://localhost/api/v1${filePath(column)}?name=${name}`, {
+    method: 'PUT',
+    body: bytes instanceof Buffer ? new Uint8Array(bytes) : bytes,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' },
+    ...(bytes instanceof Buffer ? {} : { duplex: 'half' }),
+  } as RequestInit)
+}
+
+const download = (column: string) =>
+  t.app.request(`http://localhost/api/v1${filePath(column)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
+
+describe('hostile files', () => {
+  it.each([
+    ['HTML named .png', HTML_PAGE, 'cat.png', 'not an image'],
+    ['SVG with a script', SVG_WITH_SCRIPT, 'logo.svg', 'XML'],
+    ['a zip named .jpg', zipFile(), 'photo.jpg', 'ZIP'],
+  ])('an Image column refuses %s (415), storing nothing', async (_, bytes, name, found) => {
+    const before = await storedKeys(t)
+    const res = await put('picture', bytes, name)
+    expect(res.status).toBe(415)
+    expect(((await res.json()) as { detail: string }).detail).toContain(found)
+    expect(await storedKeys(t)).toEqual(before)
+  })
+
+  it.each([
+    ['HTML named .png', HTML_PAGE, 'cat.png', 'application/octet-stream'],
+    ['SVG with a script', SVG_WITH_SCRIPT, 'logo.svg', 'application/xml'],
+    ['a zip named .jpg', zipFile(), 'photo.jpg', 'application/zip'],
+  ])(
+    'a File column keeps %s, sniffed, and serves it only as a sandboxed download',
+    async (_, bytes, name, type) => {
+      const res = await put('attachment', bytes, name)
+      expect(res.status).toBe(200)
+      expect(await res.json()).toMatchObject({
+        name,
+        type,
+        size: bytes.length,
+        thumbnail_url: null,
+      })
+      const file = await download('attachment')
+      expect(file.headers.get('content-type')).toBe('application/octet-stream')
+      expect(file.headers.get('content-disposition')).toMatch(/^attachment; /)
+      expect(file.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox")
+      expect(file.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(Buffer.from(await file.arrayBuffer()).equals(bytes)).toBe(true)
+      // The page's own address for it answers the same.
+      const page = await browser.request(`/mallory/tables/drop-box/${row}/files/attachment`)
+      expect(page.headers.get('content-type')).toBe('application/octet-stream')
+      expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox")
+    },
+  )
+
+  it.each(['picture', 'attachment'])(
+    'refuses a 50,000 × 50,000 PNG (%s) before decoding it, storing nothing',
+    async (column) => {
+      const before = await storedKeys(t)
+      const bomb = bombPng()
+      expect(bomb.length).toBeLessThan(10_000)
+      const res = await put(column, bomb, 'bomb.png')
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { detail: string }).detail).toBe(
+        'This image is 50,000 × 50,000 pixels: at most 40 million pixels are accepted.',
+      )
+      expect(await storedKeys(t)).toEqual(before)
+    },
+  )
+
+  it('refuses a damaged image (a PNG cut short), storing nothing', async () => {
+    const before = await storedKeys(t)
+    const png = await makeImage('png', 300, 300)
+    const res = await put('picture', png.subarray(0, 60), 'cut.png')
+    expect(res.status).toBe(400)
+    expect(await storedKeys(t)).toEqual(before)
+  })
+
+  it.each([
+    ['at the start', 0],
+    ['midway', 200_000],
+    ['past a megabyte', 1_100_000],
+  ])('keeps nothing of an upload cut off %s', async (_, bytes) => {
+    const before = await storedKeys(t)
+    const png = Buffer.concat([await makeImage('png', 64, 64), Buffer.alloc(2_000_000)])
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= bytes) return controller.error(new Error('connection reset'))
+        const chunk = png.subarray(sent, Math.min(bytes, sent + 64 * 1024))
+        sent += chunk.length
+        controller.enqueue(new Uint8Array(chunk))
+      },
+    })
+    const res = await put('attachment', body, 'cut.png')
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { detail: string }).detail).toContain('did not complete')
+    expect(await storedKeys(t)).toEqual(before)
+  })
+
+  it('refuses a file over 25 MB (413), storing nothing', async () => {
+    const before = await storedKeys(t)
+    const res = await put('attachment', Buffer.alloc(MAX_FILE_BYTES + 1), 'big.bin')
+    expect(res.status).toBe(413)
+    expect(await storedKeys(t)).toEqual(before)
+    // Over the route's body limit too: refused from Content-Length, before a byte is read.
+    const huge = await put('attachment', Buffer.alloc(MAX_FILE_BYTES + 2 * 1024 * 1024), 'x')
+    expect(huge.status).toBe(413)
+  })
+
+  it.each([['an empty file', Buffer.alloc(0), 400]])('refuses %s', async (_, bytes, status) => {
+    expect((await put('attachment', bytes, 'empty')).status).toBe(status)
+  })
+
+  it('cleans the name a client gives', async () => {
+    const res = await put(
+      'attachment',
+      Buffer.from('x'),
+      encodeURIComponent('../../etc/pa\u0000ss\nwd'),
+    )
+    expect(((await res.json()) as { name: string }).name).toBe('passwd')
+    const file = await download('attachment')
+    expect(file.headers.get('content-disposition')).toBe(
+      `attachment; filename="passwd"; filename*=UTF-8''passwd`,
+    )
+  })
+
+  it.each([
+    ['a text value', { picture: 'https://example.com/cat.png' }],
+    [
+      'a forged reference',
+      { picture: { key: 'AAAAAAAAAAAAAAAAAAAAAAAA', name: 'x', type: 'image/png', size: 1 } },
+    ],
+  ])('refuses %s written into a file cell as a row value', async (_, body) => {
+    const res = await apiRequest(t, 'PATCH', `/mallory/tables/drop-box/rows/${row}`, {
+      token,
+      body,
+    })
+    expect(res.status).toBe(400)
+  })
+
+  it('refuses a form upload without a file, and one that is not multipart', async () => {
+    await browser.get(`/mallory/tables/drop-box/${row}/edit`)
+    const path = `/mallory/tables/drop-box/${row}/files/picture`
+    const empty = await browser.request(`${path}?_csrf=${browser.csrfToken}`, {
+      method: 'POST',
+      body: new FormData(),
+      headers: { origin: 'http://localhost' },
+    })
+    expect(empty.status).toBe(400)
+    expect((await browser.post(path, { file: 'x' })).status).toBe(400)
+    const wrong = await uploadFromForm(browser, `/mallory/tables/drop-box/${row}/files/nothing`, {
+      bytes: Buffer.from('x'),
+      name: 'x',
+    })
+    expect(wrong.status).toBe(404)
+  })
+
+  it('refuses an upload by someone else (403) and without the CSRF token (403)', async () => {
+    const other = await signedInBrowser(t, 'eve')
+    await other.browser.get('/')
+    const png = await makeImage('png', 10, 10)
+    const path = `/mallory/tables/drop-box/${row}/files/picture`
+    expect((await uploadFromForm(other.browser, path, { bytes: png, name: 'x.png' })).status).toBe(
+      403,
+    )
+    const noToken = await browser.request(path, {
+      method: 'POST',
+      body: new FormData(),
+      headers: { origin: 'http://localhost' },
+    })
+    expect(noToken.status).toBe(403)
+  })
+})
+
+describe('file columns', () => {
+  it.each([
+    [{ name: 'Scan', type: 'file', required: true }, 'required'],
+    [{ name: 'Scan', type: 'image', unique: true }, 'unique'],
+    [{ name: 'Scan', type: 'file', default: 'x' }, 'default'],
+  ])('refuses a file column made %j', async (body, field) => {
+    const res = await apiRequest(t, 'POST', '/mallory/tables/drop-box/columns', { token, body })
+    expect(res.status).toBe(400)
+    expect(JSON.stringify(await res.json())).toContain(field)
+  })
+
+  it.each([
+    ['picture', 'text'],
+    ['attachment', 'image'],
+  ])('refuses to retype %s as %s', async (slug, type) => {
+    const res = await apiRequest(t, 'PATCH', `/mallory/tables/drop-box/columns/${slug}`, {
+      token,
+      body: { type },
+    })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { detail: string }).detail).toContain('cannot change type')
+  })
+
+  it('sorts by file name', async () => {
+    const res = await apiRequest(t, 'GET', '/mallory/tables/drop-box/rows?order=-attachment', {
+      token,
+    })
+    expect(res.status).toBe(200)
+  })
+})
+
+describe('files in Postgres', () => {
+  it('round-trips an image and its thumbnail, and deletes them with the row', async () => {
+    const p = await createTestApp({ storage: (database) => postgresStorage(database.db, 1 << 30) })
+    try {
+      const { user } = await signedInBrowser(p, 'pat')
+      const key = await tokenFor(p, user.id, ['read', 'write'])
+      await createTable(p.database.db, {
+        ownerId: user.id,
+        name: 'Pics',
+        columns: [{ name: 'Pic', type: 'image' }],
+      })
+      await apiRequest(p, 'POST', '/pat/tables/pics/rows', { token: key, body: {} })
+      const png = await makeImage('avif', 50, 40)
+      const res = await p.app.request('http://localhost/api/v1/pat/tables/pics/rows/1/files/pic', {
+        method: 'PUT',
+        body: new Uint8Array(png),
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-disposition': 'attachment; filename="a.avif"',
+        },
+      })
+      expect(await res.json()).toMatchObject({ name: 'a.avif', type: 'image/avif', width: 50 })
+      expect((await p.storage.list()).length).toBe(2)
+      const file = await apiRequest(p, 'GET', '/pat/tables/pics/rows/1/files/pic', { token: key })
+      expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true)
+      await apiRequest(p, 'DELETE', '/pat/tables/pics/rows/1', { token: key })
+      expect(await p.storage.list()).toEqual([])
+    } finally {
+      await p.database.close()
+    }
+  })
+})
