@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTable } from '../datasource/tables.js'
-import type { TableInfo } from '../datasource/types.js'
 import { postgresStorage } from '../storage/postgres.js'
 import { apiRequest, tokenFor } from '../test/api.js'
 import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'
@@ -21,7 +20,6 @@ import { MAX_FILE_BYTES } from './files.js'
 let t: TestApp
 let browser: Browser
 let token: string
-let table: TableInfo
 let row: number
 
 beforeAll(async () => {
@@ -29,7 +27,7 @@ beforeAll(async () => {
   const signedIn = await signedInBrowser(t, 'mallory')
   browser = signedIn.browser
   token = await tokenFor(t, signedIn.user.id, ['read', 'write', 'schema'])
-  table = await createTable(t.database.db, {
+  await createTable(t.database.db, {
     ownerId: signedIn.user.id,
     name: 'Drop box',
     columns: [

@@ -79,6 +79,8 @@ async function nextChunk(iterator: AsyncIterator<unknown>) {
 async function peek(body: Readable, bytes: number): Promise<{ head: Buffer; whole: Readable }> {
   const chunks: Buffer[] = []
   let length = 0
+  // Its failure reaches us through the iterator; a late 'error' event must not go unheard.
+  body.on('error', () => {})
   const iterator = body[Symbol.asyncIterator]()
   while (length < bytes) {
     const next = await nextChunk(iterator)

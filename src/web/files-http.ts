@@ -63,10 +63,11 @@ export async function readIncomingFile(
   if (!request.body) throw new InvalidError(NO_FILE)
   if (/^multipart\/form-data/i.test(type)) return multipartFile(request, type)
   if (!options.raw) throw new InvalidError(NO_FILE)
-  return {
-    body: Readable.fromWeb(request.body as WebReadableStream),
-    filename: rawName(c),
-  }
+  const body = Readable.fromWeb(request.body as WebReadableStream)
+  // A body that fails (cut off, or past its limit) before it is read fails its reader later; the
+  // 'error' event it emits meanwhile must not go unheard.
+  body.on('error', () => {})
+  return { body, filename: rawName(c) }
 }
 
 // `attachment; filename="…"; filename*=UTF-8''…`: a plain ASCII fallback and the exact name.
