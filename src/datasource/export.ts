@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js'
 import { streamInTransaction } from '../db/stream.js'
 import { getTableById } from './catalog.js'
 import { toJsonValue } from './column-types.js'
+import { isFileType, readFileRef } from './file-cells.js'
 import { tableRef } from './names.js'
 import { RawJson } from './raw-json.js'
 import { currentColumns, isUndefinedTable } from './read-columns.js'
@@ -62,8 +63,14 @@ export async function* csvExport(
   batches: AsyncIterable<Row[]>,
 ): AsyncGenerator<string> {
   yield formatCsvRow(table.columns.map((column) => column.name))
+  // A file cell is written as its file name (its storage key is nobody's business).
+  const files = table.columns.map((column) => isFileType(column.type))
+  const cellsOf = files.includes(true)
+    ? (row: Row) =>
+        row.cells.map((cell, i) => (files[i] ? (readFileRef(cell)?.name ?? null) : cell))
+    : (row: Row) => row.cells
   for await (const rows of batches) {
-    yield rows.map((row) => formatCsvRow(row.cells)).join('')
+    yield rows.map((row) => formatCsvRow(cellsOf(row))).join('')
   }
 }
 

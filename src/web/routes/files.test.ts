@@ -220,6 +220,24 @@ describe('files on S3 storage', () => {
     expect((await storedKeys(t)).length).toBe(before)
   })
 
+  it('exports a file cell as its name (CSV) or its description (JSON), never its storage key', async () => {
+    const table = await photoTable()
+    const row = await addRow(table)
+    await putFile(table, row, 'papers', Buffer.from('notes'), 'n.txt')
+    const csv = await (await browser.request(`/ada/tables/${table.slug}/export.csv`)).text()
+    expect(csv).toBe('Name,Photo,Papers\nWren,,n.txt\n')
+    const json = await (await browser.request(`/ada/tables/${table.slug}/export.json`)).text()
+    expect(JSON.parse(json)).toEqual([
+      {
+        id: row,
+        name: 'Wren',
+        photo: null,
+        papers: { name: 'n.txt', type: 'application/octet-stream', size: 5 },
+      },
+    ])
+    for (const key of await t.storage.list()) expect(csv + json).not.toContain(key)
+  })
+
   it('answers 404 for files that are not there', async () => {
     const table = await photoTable()
     const row = await addRow(table)
