@@ -16,7 +16,7 @@ const FILES = ['Files']
 const FILE_PATH = '/:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column'
 
 const rowIdOf = (c: ApiContext) => Number(c.req.param('row'))
-const slugOf = (c: ApiContext) => c.req.param('column') ?? ''
+const slugOf = (c: ApiContext) => c.req.param('column') as string
 
 fileApi.put(
   FILE_PATH,

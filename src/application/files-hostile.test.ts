@@ -220,6 +220,111 @@ describe('hostile files', () => {
   })
 })
 
+describe('odd requests', () => {
+  const url = () => `http://localhost/api/v1${filePath('attachment')}`
+  const auth = () => ({ authorization: `Bearer ${token}` })
+
+  it.each([
+    ['a Content-Disposition filename*', `attachment; filename*=UTF-8''k%C3%A9a.txt`, 'kéa.txt'],
+    [
+      'a bad filename* falls back to filename',
+      `attachment; filename*=UTF-8''%E0%A4%A; filename="b.txt"`,
+      'b.txt',
+    ],
+    ['a plain filename', 'attachment; filename=plain.txt', 'plain.txt'],
+    ['no name at all', '', 'file'],
+  ])('names a raw upload from %s', async (_, header, name) => {
+    const res = await t.app.request(url(), {
+      method: 'PUT',
+      body: 'hello',
+      headers: { ...auth(), ...(header ? { 'content-disposition': header } : {}) },
+    })
+    expect(((await res.json()) as { name: string }).name).toBe(name)
+  })
+
+  it.each([
+    ['no body', undefined, {}],
+    ['multipart without a boundary', 'x', { 'content-type': 'multipart/form-data' }],
+    [
+      'multipart without a file part',
+      '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--b--\r\n',
+      { 'content-type': 'multipart/form-data; boundary=b' },
+    ],
+    [
+      'multipart cut off inside the file',
+      '--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf a fi',
+      { 'content-type': 'multipart/form-data; boundary=b' },
+    ],
+  ])('refuses %s (400), storing nothing', async (_, body, headers) => {
+    const before = await storedKeys(t)
+    const res = await t.app.request(url(), {
+      method: 'PUT',
+      body,
+      headers: { ...auth(), ...headers },
+    })
+    expect(res.status).toBe(400)
+    expect(await storedKeys(t)).toEqual(before)
+  })
+
+  it('takes the part named file, skipping others', async () => {
+    const form = new FormData()
+    form.set('other', new Blob(['not this']), 'other.txt')
+    form.set('file', new Blob(['this one']), 'this.txt')
+    const res = await t.app.request(url(), { method: 'PUT', body: form, headers: auth() })
+    expect(await res.json()).toMatchObject({ name: 'this.txt', size: 8 })
+  })
+
+  it('keeps nothing of a multipart upload cut off midway from the row form', async () => {
+    await browser.get(`/mallory/tables/drop-box/${row}/edit`)
+    const before = await storedKeys(t)
+    const head = new TextEncoder().encode(
+      '--b\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\n\r\n',
+    )
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(head)
+        else if (sent < 10) controller.enqueue(new Uint8Array(100_000))
+        else controller.error(new Error('connection reset'))
+        sent++
+      },
+    })
+    const res = await browser.request(
+      `/mallory/tables/drop-box/${row}/files/attachment?_csrf=${browser.csrfToken}`,
+      {
+        method: 'POST',
+        body,
+        headers: { origin: 'http://localhost', 'content-type': 'multipart/form-data; boundary=b' },
+        duplex: 'half',
+      } as RequestInit,
+    )
+    expect(res.status).toBe(400)
+    expect(await storedKeys(t)).toEqual(before)
+  })
+
+  it('refuses an image whose pixels are damaged though its header is sound', async () => {
+    const before = await storedKeys(t)
+    const res = await put('picture', bombPng(400, 400), 'damaged.png')
+    expect(res.status).toBe(400)
+    expect(await storedKeys(t)).toEqual(before)
+  })
+
+  it('answers 404 for a file whose object is missing from storage, and for a missing row', async () => {
+    await put('attachment', Buffer.from('soon gone'), 'gone.txt')
+    await t.storage.delete(await storedKeys(t))
+    expect((await download('attachment')).status).toBe(404)
+    const missing = await apiRequest(
+      t,
+      'DELETE',
+      '/mallory/tables/drop-box/rows/999/files/picture',
+      {
+        token,
+      },
+    )
+    expect(missing.status).toBe(404)
+  })
+})
+
 describe('file columns', () => {
   it.each([
     [{ name: 'Scan', type: 'file', required: true }, 'required'],
@@ -277,6 +382,29 @@ describe('files in Postgres', () => {
       const file = await apiRequest(p, 'GET', '/pat/tables/pics/rows/1/files/pic', { token: key })
       expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true)
       await apiRequest(p, 'DELETE', '/pat/tables/pics/rows/1', { token: key })
+      expect(await p.storage.list()).toEqual([])
+    } finally {
+      await p.database.close()
+    }
+  })
+
+  it('refuses files past its stated total (409), storing nothing', async () => {
+    const p = await createTestApp({ storage: (database) => postgresStorage(database.db, 1000) })
+    try {
+      const { user } = await signedInBrowser(p, 'pat')
+      const key = await tokenFor(p, user.id, ['read', 'write'])
+      await createTable(p.database.db, {
+        ownerId: user.id,
+        name: 'Docs',
+        columns: [{ name: 'Doc', type: 'file' }],
+      })
+      await apiRequest(p, 'POST', '/pat/tables/docs/rows', { token: key, body: {} })
+      const res = await apiRequest(p, 'PUT', '/pat/tables/docs/rows/1/files/doc', {
+        token: key,
+        body: new Uint8Array(2000),
+      })
+      expect(res.status).toBe(409)
+      expect(((await res.json()) as { detail: string }).detail).toContain('is full')
       expect(await p.storage.list()).toEqual([])
     } finally {
       await p.database.close()

@@ -11,7 +11,6 @@ import {
   isFileType,
   queuedDeletions,
   readFileRef,
-  refKeys,
   setFileCell,
 } from '../datasource/file-cells.js'
 import { getRow } from '../datasource/rows.js'
@@ -54,7 +53,7 @@ export function findFileColumn(table: TableInfo, slug: string): ColumnInfo {
 // The name as the client gave it, reduced to something safe to show and to send back: the last
 // path segment, without control characters, at most MAX_NAME_CHARS characters.
 export function cleanFileName(raw: string): string {
-  const base = raw.split(/[/\\]/).pop() ?? ''
+  const base = raw.split(/[/\\]/).at(-1) as string
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
   let name = base.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim()
   if (textProblem(name)) name = name.replace(/\p{Cs}/gu, '')
@@ -106,17 +105,16 @@ const imageError = (message: string) => new InvalidError(message, { errors: { fi
 // thumbnail (decoding with sharp's own pixel limit as a second guard).
 async function describeImage(storage: Storage, key: string) {
   const open = async () => (await storage.get(key)) as Readable
-  let width: number | undefined
-  let height: number | undefined
+  let width = 0
+  let height = 0
   try {
     const source = await open()
     const meta = await source.pipe(sharp({ limitInputPixels: false })).metadata()
-    width = meta.width
-    height = meta.height
+    width = meta.width ?? 0
+    height = meta.height ?? 0
   } catch {
     throw imageError('This image could not be read: the file is damaged or not an image.')
   }
-  if (!width || !height) throw imageError('This image has no size.')
   if (width * height > MAX_IMAGE_PIXELS) {
     throw imageError(
       `This image is ${width.toLocaleString('en-GB')} × ${height.toLocaleString('en-GB')} pixels: at most ${(MAX_IMAGE_PIXELS / 1_000_000).toLocaleString('en-GB')} million pixels are accepted.`,
@@ -194,9 +192,7 @@ export async function uploadFile(
       ref = { ...ref, width: image.width, height: image.height, thumbnail: thumbnail.key }
     }
     const result = await setFileCell(db, table, rowId, column.id, ref)
-    if (!result.ok) {
-      throw new NotFoundError(result.reason === 'row' ? 'This row' : 'This file column')
-    }
+    if (!result) throw new NotFoundError('This row')
     return { ref, version: result.version }
   } catch (error) {
     // Nothing refers to what was stored: it goes now.
@@ -215,8 +211,7 @@ export async function removeFile(
 ): Promise<void> {
   requireAccess(actor, table, 'write')
   const column = findFileColumn(table, slug)
-  const result = await setFileCell(db, table, rowId, column.id, null)
-  if (!result.ok) throw new NotFoundError('This row')
+  if (!(await setFileCell(db, table, rowId, column.id, null))) throw new NotFoundError('This row')
 }
 
 export interface StoredFile {
@@ -272,5 +267,3 @@ export async function deleteReleasedFilesQuietly(db: Db, storage: Storage): Prom
     log.warn({ err: error }, 'Deleting released files failed; they stay queued')
   }
 }
-
-export { refKeys }

@@ -37,10 +37,6 @@ export function readFileRef(text: string | null): FileRef | null {
   }
 }
 
-// The keys of a reference's stored objects: the file, and its thumbnail if it has one.
-export const refKeys = (ref: FileRef | null) =>
-  ref ? [ref.key, ...(ref.thumbnail ? [ref.thumbnail] : [])] : []
-
 // The trigger that queues the files of deleted rows and replaced or cleared cells; made again
 // whenever the table's file columns change, and dropped when it has none.
 export async function syncFileTrigger(trx: Db, tableId: number, columns: readonly ColumnInfo[]) {
@@ -80,34 +76,33 @@ export async function queueTableFiles(trx: Db, tableId: number) {
   )
 }
 
-export type SetFileResult = { ok: true; version: number } | { ok: false; reason: 'row' | 'column' }
-
 // Writes a reference (or null) into a file cell of a row, as a row write: the row's version goes
-// up, and the file it held before is queued for deletion by the trigger.
+// up, and the file it held before is queued for deletion by the trigger. Null: no such row, file
+// column or table (any more).
 export async function setFileCell(
   db: Db,
   table: TableInfo,
   rowId: number,
   columnId: number,
   ref: FileRef | null,
-): Promise<SetFileResult> {
+): Promise<{ version: number } | null> {
   try {
     return await retryingRaces(() =>
-      db.transaction().execute(async (trx): Promise<SetFileResult> => {
+      db.transaction().execute(async (trx) => {
         const current = await lockForRowWrites(trx, table.id)
         const column = current.columns.find((candidate) => candidate.id === columnId)
-        if (!column || !isFileType(column.type)) return { ok: false, reason: 'column' }
+        if (!column || !isFileType(column.type)) return null
         const value = ref === null ? null : JSON.stringify(ref)
         const { rows } = await sql<{ _version: number }>`update ${tableRef(table.id)}
           set ${columnRef(columnId)} = ${value}::jsonb, _version = _version + 1
           where id = ${rowId} returning _version`.execute(trx)
-        if (!rows[0]) return { ok: false, reason: 'row' }
+        if (!rows[0]) return null
         await touchTable(trx, table.id, null)
-        return { ok: true, version: Number(rows[0]._version) }
+        return { version: Number(rows[0]._version) }
       }),
     )
   } catch (error) {
-    if (error instanceof TableGoneError) return { ok: false, reason: 'row' }
+    if (error instanceof TableGoneError) return null
     throw error
   }
 }
@@ -120,6 +115,5 @@ export async function queuedDeletions(db: Db, limit: number): Promise<string[]> 
 }
 
 export async function forgetDeletions(db: Db, keys: readonly string[]) {
-  if (keys.length === 0) return
   await sql`delete from file_deletions where key = any(${keys})`.execute(db)
 }

@@ -19,7 +19,7 @@ export function postgresStorage(db: Db, limitBytes: number): Storage {
   const used = async () => {
     const { rows } = await sql<{ bytes: string | number }>`
       select coalesce(sum(size), 0) as bytes from file_objects`.execute(db)
-    return Number(rows[0]?.bytes ?? 0)
+    return Number((rows[0] as { bytes: string | number }).bytes)
   }
   return {
     kind: 'postgres',

@@ -80,7 +80,7 @@ export function s3Storage(settings: S3Settings): Storage {
           new ListObjectsV2Command({ Bucket, Prefix: settings.prefix, ContinuationToken }),
         )
         for (const object of page.Contents ?? []) {
-          keys.push((object.Key ?? '').slice(settings.prefix.length))
+          keys.push((object.Key as string).slice(settings.prefix.length))
         }
         ContinuationToken = page.NextContinuationToken
       } while (ContinuationToken)

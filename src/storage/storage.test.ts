@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -75,6 +75,7 @@ describe.each(['folder', 'postgres', 's3'])('%s storage', (name) => {
     expect(await storage.list()).toEqual(before)
     // Gone already, or never a key at all: no error.
     await storage.delete([key, '../../etc/passwd'])
+    await storage.delete(['../../etc/passwd'])
   })
 
   it('keeps a file of several chunks and parts exactly (6 MB)', async () => {
@@ -137,6 +138,12 @@ describe('the folder backend', () => {
     expect((await readdir(dir)).filter((name) => name.includes('partial'))).toEqual([])
   })
 
+  it('fails to read from a folder that is a file', async () => {
+    const notAFolder = join(dir, 'not-a-folder')
+    await writeFile(notAFolder, 'x')
+    await expect(folderStorage(notAFolder).get('A'.repeat(24))).rejects.toThrow(/ENOTDIR/)
+  })
+
   it('lists nothing in a folder not made yet', async () => {
     expect(await folderStorage(join(dir, 'missing')).list()).toEqual([])
   })
@@ -167,6 +174,21 @@ describe('the postgres backend', () => {
     await expect(storage.put(streamOf('x'), { maxBytes: MB })).rejects.toThrow(/is full/)
     await storage.delete([key])
     expect(await storage.list()).toEqual(before)
+  })
+})
+
+describe('the s3 backend', () => {
+  it('reports a missing bucket rather than a missing file', async () => {
+    const storage = s3Storage({
+      bucket: 'no-such-bucket',
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      prefix: S3_PREFIX,
+    })
+    await expect(storage.get('A'.repeat(24))).rejects.toThrow(/bucket/i)
+    await storage.close()
   })
 })
 

@@ -19,7 +19,7 @@ const NO_FILE = 'Choose a file to upload (a multipart form with a “file” fie
 function multipartFile(request: Request, type: string): Promise<IncomingFile> {
   let busboy: Busboy.Busboy
   try {
-    busboy = Busboy({ headers: { 'content-type': type }, limits: { files: 1, fields: 10 } })
+    busboy = Busboy({ headers: { 'content-type': type }, limits: { files: 10, fields: 10 } })
   } catch {
     throw new InvalidError('This upload could not be read (a multipart form with no boundary).')
   }
@@ -27,7 +27,7 @@ function multipartFile(request: Request, type: string): Promise<IncomingFile> {
   return new Promise((resolve, reject) => {
     busboy.on('file', (name, stream, info) => {
       if (name !== 'file') return stream.resume()
-      resolve({ body: stream, filename: info.filename ?? '' })
+      resolve({ body: stream, filename: info.filename as string })
     })
     // Before a file part: nothing to store. After one, the file's stream fails with the error.
     busboy.on('close', () => reject(new InvalidError(NO_FILE)))

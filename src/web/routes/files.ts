@@ -12,7 +12,7 @@ export const fileRoutes = new Hono<AppEnv>()
 const FILE_PATH = '/:username/tables/:table/:row{[0-9]{1,15}}/files/:column'
 
 const rowIdOf = (c: Context<AppEnv>) => Number(c.req.param('row'))
-const slugOf = (c: Context<AppEnv>) => c.req.param('column') ?? ''
+const slugOf = (c: Context<AppEnv>) => c.req.param('column') as string
 
 async function send(c: Context<AppEnv>, which: 'file' | 'thumbnail') {
   const table = await loadTable(c, 'read')
