@@ -110,8 +110,8 @@ async function describeImage(storage: Storage, key: string) {
   try {
     const source = await open()
     const meta = await source.pipe(sharp({ limitInputPixels: false })).metadata()
-    width = meta.width ?? 0
-    height = meta.height ?? 0
+    width = meta.width
+    height = meta.height
   } catch {
     throw imageError('This image could not be read: the file is damaged or not an image.')
   }
