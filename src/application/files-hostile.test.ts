@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTable } from '../datasource/tables.js'
+import { folderStorage } from '../storage/folder.js'
 import { postgresStorage } from '../storage/postgres.js'
 import { apiRequest, tokenFor } from '../test/api.js'
 import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'
@@ -348,11 +352,62 @@ describe('file columns', () => {
     expect(((await res.json()) as { detail: string }).detail).toContain('cannot change type')
   })
 
+  it('adds a file column to a table with rows, which takes uploads at once', async () => {
+    const res = await apiRequest(t, 'POST', '/mallory/tables/drop-box/columns', {
+      token,
+      body: { name: 'Scan', type: 'file' },
+    })
+    expect(res.status).toBe(201)
+    const before = await storedKeys(t)
+    expect((await put('scan', Buffer.from('scanned'), 'scan.txt')).status).toBe(200)
+    expect((await storedKeys(t)).length).toBe(before.length + 1)
+    await apiRequest(t, 'PATCH', `/mallory/tables/drop-box/rows/${row}`, {
+      token,
+      body: { scan: null },
+    })
+    expect(await storedKeys(t)).toEqual(before)
+  })
+
+  it('asks for the row to be saved before its file is added, on the new-row form', async () => {
+    const { html } = await browser.get('/mallory/tables/drop-box/new')
+    expect(html).toContain('Save the row first, then add its file here.')
+    expect(html).not.toContain('enctype="multipart/form-data"')
+  })
+
   it('sorts by file name', async () => {
     const res = await apiRequest(t, 'GET', '/mallory/tables/drop-box/rows?order=-attachment', {
       token,
     })
     expect(res.status).toBe(200)
+  })
+})
+
+describe('a storage that fails', () => {
+  it('answers 500 and changes nothing when storage cannot take the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hostedapi-broken-'))
+    const notAFolder = join(dir, 'file')
+    await writeFile(notAFolder, 'x')
+    const broken = await createTestApp({ storage: () => folderStorage(notAFolder) })
+    try {
+      const { user } = await signedInBrowser(broken, 'pat')
+      const key = await tokenFor(broken, user.id, ['read', 'write'])
+      await createTable(broken.database.db, {
+        ownerId: user.id,
+        name: 'Docs',
+        columns: [{ name: 'Doc', type: 'file' }],
+      })
+      await apiRequest(broken, 'POST', '/pat/tables/docs/rows', { token: key, body: {} })
+      const res = await apiRequest(broken, 'PUT', '/pat/tables/docs/rows/1/files/doc', {
+        token: key,
+        body: new Uint8Array(10),
+      })
+      expect(res.status).toBe(500)
+      const row = await apiRequest(broken, 'GET', '/pat/tables/docs/rows/1', { token: key })
+      expect(((await row.json()) as { values: unknown }).values).toEqual({ doc: null })
+    } finally {
+      await broken.database.close()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -66,7 +66,8 @@ export function fileValue(table: TableInfo, row: Row, index: number, absolute: A
   if (!column || !ref) return null
   const url = absolute(apiFileUrl(table.owner.username, table.slug, row.id, column.slug))
   return {
-    ...(toJsonValue(column.type, row.cells[index] ?? null) as object),
+    // A reference was read, so the cell is not null.
+    ...(toJsonValue(column.type, row.cells[index] as string) as object),
     url,
     thumbnail_url: ref.thumbnail ? `${url}/thumbnail` : null,
   }

@@ -27,6 +27,8 @@ function multipartFile(request: Request, type: string): Promise<IncomingFile> {
   return new Promise((resolve, reject) => {
     busboy.on('file', (name, stream, info) => {
       if (name !== 'file') return stream.resume()
+      // Cut off before its reader starts, it fails that reader later: the event must be heard now.
+      stream.on('error', () => {})
       resolve({ body: stream, filename: info.filename as string })
     })
     // Before a file part: nothing to store. After one, the file's stream fails with the error.
