@@ -190,6 +190,19 @@ describe('hostile files', () => {
     expect(res.status).toBe(400)
   })
 
+  it('shows a refused file beside its field on the edit form', async () => {
+    await browser.get(`/mallory/tables/drop-box/${row}/edit`)
+    const path = `/mallory/tables/drop-box/${row}/files/picture`
+    const res = await uploadFromForm(browser, path, { bytes: HTML_PAGE, name: 'cat.png' })
+    expect(res.status).toBe(415)
+    const html = await res.text()
+    expect(html).toContain('Please correct the marked fields.')
+    expect(html).toContain(
+      '<p class="field__error" id="field-picture-error">An Image column takes JPEG, PNG, WebP, GIF or AVIF files; this file is not an image.</p>',
+    )
+    expect(html).toContain('aria-invalid="true" aria-describedby="field-picture-error"')
+  })
+
   it('refuses a form upload without a file, and one that is not multipart', async () => {
     await browser.get(`/mallory/tables/drop-box/${row}/edit`)
     const path = `/mallory/tables/drop-box/${row}/files/picture`

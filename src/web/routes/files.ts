@@ -1,11 +1,15 @@
 // A row's files on the pages: the file and its thumbnail, an upload from the row form (multipart,
 // streamed to storage), and removing a file.
 import { type Context, Hono } from 'hono'
+import { AppError } from '../../application/errors.js'
 import { openFile, removeFile, uploadFile } from '../../application/files.js'
+import { readRow } from '../../application/rows.js'
 import type { AppEnv } from '../env.js'
 import { readIncomingFile, sendStoredFile } from '../files-http.js'
 import { loadTable } from '../load-table.js'
 import { rowUrl } from '../urls.js'
+import { formValues } from '../views/row-form.js'
+import { renderRowForm } from './row-edit.js'
 
 export const fileRoutes = new Hono<AppEnv>()
 
@@ -30,20 +34,24 @@ async function send(c: Context<AppEnv>, which: 'file' | 'thumbnail') {
 fileRoutes.get(FILE_PATH, (c) => send(c, 'file'))
 fileRoutes.get(`${FILE_PATH}/thumbnail`, (c) => send(c, 'thumbnail'))
 
+// Refusals of the file itself, shown beside its field on the edit form.
+const FILE_REFUSALS = { invalid: 400, conflict: 409, too_large: 413, unsupported_media_type: 415 }
+
 // The CSRF token comes in the action URL (the body is a stream); back to the edit form after.
 fileRoutes.post(FILE_PATH, async (c) => {
   const table = await loadTable(c, 'write')
-  const incoming = await readIncomingFile(c, { raw: false })
   const rowId = rowIdOf(c)
-  await uploadFile(
-    c.get('database').db,
-    c.get('storage'),
-    c.get('actor'),
-    table,
-    rowId,
-    slugOf(c),
-    incoming,
-  )
+  const db = c.get('database').db
+  try {
+    const incoming = await readIncomingFile(c, { raw: false })
+    await uploadFile(db, c.get('storage'), c.get('actor'), table, rowId, slugOf(c), incoming)
+  } catch (error) {
+    if (!(error instanceof AppError) || !Object.hasOwn(FILE_REFUSALS, error.kind)) throw error
+    const row = await readRow(db, c.get('actor'), table, rowId)
+    const status = FILE_REFUSALS[error.kind as keyof typeof FILE_REFUSALS] as 400 | 409 | 413 | 415
+    const errors = { [slugOf(c)]: error.message }
+    return renderRowForm(c, table, { row, values: formValues(table, row), errors }, status)
+  }
   return c.redirect(`${rowUrl(table.owner.username, table.slug, rowId)}/edit`, 303)
 })
 

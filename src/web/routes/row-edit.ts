@@ -24,11 +24,11 @@ interface RowFormPage {
   conflict?: boolean
 }
 
-function renderRowForm(
+export function renderRowForm(
   c: Context<AppEnv>,
   table: TableInfo,
   page: RowFormPage,
-  status: 200 | 400 | 409 = 200,
+  status: 200 | 400 | 409 | 413 | 415 = 200,
 ) {
   const base = tableUrl(table.owner.username, table.slug)
   const nav = tableNav(table, null)
