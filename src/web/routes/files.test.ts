@@ -195,7 +195,9 @@ describe('files on S3 storage', () => {
     expect(cleared.status).toBe(200)
     expect((await storedKeys(t)).length).toBe(start + 6)
 
-    await browser.get(`${base}/${rows[1]}/delete`)
+    const { html: confirm } = await browser.get(`${base}/${rows[1]}/delete`)
+    expect(confirm).toContain('p.webp')
+    expect(confirm).not.toContain('"key"')
     expect((await browser.post(`${base}/${rows[1]}/delete`)).status).toBe(303)
     expect((await storedKeys(t)).length).toBe(start + 3)
 

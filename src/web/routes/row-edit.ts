@@ -12,6 +12,7 @@ import { readForm } from '../forms.js'
 import { loadTable } from '../load-table.js'
 import { renderPage } from '../render.js'
 import { origin, rowUrl, tableUrl } from '../urls.js'
+import { fileView } from '../views/file-view.js'
 import { formValues, rowFormFields } from '../views/row-form.js'
 import { tableNav } from '../views/table-nav.js'
 
@@ -136,7 +137,8 @@ rowEditRoutes.get('/:username/tables/:table/:row{[0-9]+}/delete', async (c) => {
     },
     fields: table.columns.map((column, index) => ({
       name: column.name,
-      text: row.cells[index] ?? '',
+      // A file cell by its file's name (its stored reference is nobody's business).
+      text: fileView(table, row, index)?.name ?? row.cells[index] ?? '',
     })),
   })
 })
