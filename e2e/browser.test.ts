@@ -1,10 +1,13 @@
 // End to end in a real browser: one user's journey, step by step, against the app served in-process
 // on a fresh database (in-memory PGlite, or Postgres when TEST_DATABASE_URL is set).
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ServerType, serve } from '@hono/node-server'
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core'
+import sharp from 'sharp'
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFailed, test } from 'vitest'
 import { readConfig } from '../src/config.js'
 import type { Database } from '../src/db/database.js'
@@ -25,6 +28,7 @@ let browser: Browser
 let page: Page
 let base = ''
 let failed = false
+let filesDir = ''
 
 beforeAll(async () => {
   // The database (a few seconds on PGlite) and Chromium start side by side.
@@ -45,7 +49,8 @@ beforeAll(async () => {
   ])
   database = db
   browser = chromiumBrowser
-  const app = createApp({ config: readConfig({ NODE_ENV: 'test' }), database })
+  filesDir = await mkdtemp(join(tmpdir(), 'hostedapi-e2e-files-'))
+  const app = createApp({ config: readConfig({ NODE_ENV: 'test', FILES_DIR: filesDir }), database })
   server = await new Promise<ServerType>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () =>
       resolve(started),
@@ -69,6 +74,7 @@ afterAll(async () => {
   await browser?.close()
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))
   await database?.close()
+  if (filesDir) await rm(filesDir, { recursive: true, force: true })
 })
 
 // The steps build on each other: after the first failure the rest are skipped, not piled up.
@@ -473,5 +479,38 @@ describe.sequential('a user in the browser', () => {
     await visible(page.locator('.swagger-ui .opblock-summary-path', { hasText: '/rows' }).first())
     await page.screenshot({ path: `${OUTPUT}api-docs.png`, fullPage: false })
     expect(violations).toEqual([])
+  })
+
+  test('adds an Image column, uploads a photo on a row and sees its thumbnail', async () => {
+    await page.goto(`${TABLE}/columns`)
+    await addColumn('Photo', 'Image')
+    await page.goto(`${TABLE}?search=Katherine`)
+    await page.locator('table.data tbody tr').first().locator('td.data__id a').click()
+    await page.getByRole('link', { name: 'Edit' }).click()
+    const photo = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: { r: 30, g: 90, b: 160 } },
+    })
+      .png()
+      .toBuffer()
+    await page.getByLabel('Photo').setInputFiles({
+      name: 'katherine.png',
+      mimeType: 'image/png',
+      buffer: photo,
+    })
+    await page.getByRole('button', { name: 'Upload' }).click()
+    await visible(page.getByRole('button', { name: 'Remove the file' }))
+    // The grid shows the thumbnail (a WebP of at most 320 pixels a side), loaded for real.
+    await page.goto(`${TABLE}?search=Katherine`)
+    const thumbnail = page.locator('table.data tbody img[alt="katherine.png"]')
+    await visible(thumbnail)
+    await eventually(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(
+      320,
+    )
+    await page.screenshot({ path: `${OUTPUT}thumbnail.png`, fullPage: false })
+    // The row page shows the image itself.
+    await page.locator('table.data tbody tr').first().locator('td.data__id a').click()
+    const image = page.locator('img.file-image')
+    await eventually(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800)
+    await text(page.locator('.fields')).toContain('800 × 600 pixels')
   })
 })

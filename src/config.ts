@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import * as v from 'valibot'
 import { type LimitsConfig, LimitsEnvSchema, readLimits } from './config-limits.js'
+import { readStorage, type StorageConfig, StorageEnvSchema } from './config-storage.js'
 import { SSL_MODES, type SslMode, sslModeInUrl } from './db/ssl.js'
 import { LOG_LEVELS, type LogLevel } from './log.js'
 
@@ -46,6 +47,7 @@ export const EnvSchema = v.object({
   HEROKU_PR_NUMBER: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'))),
   HEROKU_BRANCH: v.optional(v.string()),
   ...LimitsEnvSchema.entries,
+  ...StorageEnvSchema.entries,
 })
 
 export type Env = v.InferOutput<typeof EnvSchema>
@@ -73,6 +75,8 @@ export interface Config extends LimitsConfig {
   mockGithub: boolean
   // Set on a Heroku review app (Heroku injects HEROKU_PR_NUMBER there and nowhere else).
   reviewApp: { prNumber: string; branch: string | null } | null
+  // Where uploaded files go.
+  storage: StorageConfig
 }
 
 export class ConfigError extends Error {}
@@ -163,6 +167,7 @@ export function readConfig(
     githubClientSecret: e.GITHUB_CLIENT_SECRET ?? null,
     mockGithub,
     reviewApp,
+    storage: readStorage(e, { databaseUrl: e.DATABASE_URL ?? null, pgliteDir: e.PGLITE_DIR }),
     ...readLimits(e),
   }
 }

@@ -5,6 +5,7 @@ import { readOnly } from '../application/actor.js'
 import type { RateLimits } from '../config-limits.js'
 import type { AppEnv } from '../web/env.js'
 import { exportApi } from './exports.js'
+import { fileApi } from './files.js'
 import { openApiRoutes } from './openapi.js'
 import { problem } from './problem.js'
 import { apiRateLimit } from './rate-limit.js'
@@ -18,8 +19,14 @@ export function createApi(limits: RateLimits) {
   api.use(
     cors({
       origin: '*',
-      allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Content-Disposition',
+        'If-Match',
+        'If-None-Match',
+      ],
       exposeHeaders: [
         'ETag',
         'Link',
@@ -43,6 +50,7 @@ export function createApi(limits: RateLimits) {
   api.route('/', openApiRoutes(api))
   api.route('/', tableApi)
   api.route('/', rowApi)
+  api.route('/', fileApi)
   // The pages' exports, also with a token for private tables (documented in exports.ts).
   api.route('/', exportApi)
   api.all('*', (c) => problem(c, 404, 'There is no such API address. See /api/docs.'))

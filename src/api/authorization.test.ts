@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { revokeApiToken } from '../auth/tokens.js'
+import { setFileCell } from '../datasource/file-cells.js'
 import { insertRows } from '../datasource/row-writes.js'
 import { createTable } from '../datasource/tables.js'
+import { streamOf } from '../storage/storage.js'
 import { apiRequest, tokenFor } from '../test/api.js'
 import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'
 
@@ -60,9 +62,16 @@ async function freshTable(isPublic: boolean) {
     ownerId: adaId,
     name: `Scratch ${++made}`,
     isPublic,
-    columns: [{ name: 'Name', type: 'text' }],
+    columns: [
+      { name: 'Name', type: 'text' },
+      { name: 'Doc', type: 'file' },
+    ],
   })
   await insertRows(t.database.db, table, [{ name: 'Wren' }])
+  // A stored file (standing in for its own thumbnail too) for the file routes to find.
+  const { key, size } = await t.storage.put(streamOf('hello'), { maxBytes: 100 })
+  const ref = { key, name: 'hello.txt', type: 'text/plain', size, thumbnail: key }
+  await setFileCell(t.database.db, table, 1, table.columns[1]?.id ?? 0, ref)
   return table.slug
 }
 
@@ -101,6 +110,19 @@ const ROUTES: Record<string, Route> = {
   'DELETE /:username/tables/:table/rows/:row{[0-9]{1,15}}': {
     path: (s) => `/ada/tables/${s}/rows/1`,
   },
+  'PUT /:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column': {
+    path: (s) => `/ada/tables/${s}/rows/1/files/doc`,
+    body: new Uint8Array(Buffer.from('new notes')),
+  },
+  'GET /:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column': {
+    path: (s) => `/ada/tables/${s}/rows/1/files/doc`,
+  },
+  'GET /:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column/thumbnail': {
+    path: (s) => `/ada/tables/${s}/rows/1/files/doc/thumbnail`,
+  },
+  'DELETE /:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column': {
+    path: (s) => `/ada/tables/${s}/rows/1/files/doc`,
+  },
   'GET /:username/tables/:table/export.csv': { path: (s) => `/ada/tables/${s}/export.csv` },
   'GET /:username/tables/:table/export.json': { path: (s) => `/ada/tables/${s}/export.json` },
 }
@@ -127,6 +149,10 @@ const PRIVATE: Record<string, number[]> = {
   'GET /:username/tables/:table/rows/:row{[0-9]{1,15}}': READ_PRIVATE,
   'PATCH /:username/tables/:table/rows/:row{[0-9]{1,15}}': WRITE_PRIVATE(200),
   'DELETE /:username/tables/:table/rows/:row{[0-9]{1,15}}': WRITE_PRIVATE(204),
+  'PUT /:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column': WRITE_PRIVATE(200),
+  'GET /:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column': READ_PRIVATE,
+  'GET /:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column/thumbnail': READ_PRIVATE,
+  'DELETE /:username/tables/:table/rows/:row{[0-9]{1,15}}/files/:column': WRITE_PRIVATE(204),
   'GET /:username/tables/:table/export.csv': READ_PRIVATE,
   'GET /:username/tables/:table/export.json': READ_PRIVATE,
 }

@@ -37,6 +37,21 @@ export interface RouteDoc {
   extraParameters?: object[]
   problems: number[]
   security?: boolean
+  // The request body is a file: its raw bytes, or a multipart form with a `file` field.
+  binaryBody?: boolean
+  // The success answer is a file of any type.
+  download?: boolean
+}
+
+const binary = { type: 'string', format: 'binary' }
+const fileBody = {
+  required: true,
+  content: {
+    'application/octet-stream': { schema: binary },
+    'multipart/form-data': {
+      schema: { type: 'object', properties: { file: binary }, required: ['file'] },
+    },
+  },
 }
 
 export function describe(doc: RouteDoc) {
@@ -45,6 +60,7 @@ export function describe(doc: RouteDoc) {
     [status]: {
       description: text ?? 'Success',
       ...(schema ? { content: { 'application/json': { schema: resolver(schema) } } } : {}),
+      ...(doc.download ? { content: { '*/*': { schema: binary } } } : {}),
     },
   }
   for (const code of [...doc.problems, 429]) {
@@ -64,6 +80,7 @@ export function describe(doc: RouteDoc) {
           },
         }
       : {}),
+    ...(doc.binaryBody ? { requestBody: fileBody } : {}),
     ...(doc.security === false ? { security: [] } : {}),
     ...(doc.query
       ? { parameters: [...queryParameters(doc.query), ...(doc.extraParameters ?? [])] }

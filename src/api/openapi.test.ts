@@ -52,6 +52,8 @@ describe('the OpenAPI document', () => {
         '/{username}/tables/{table}/columns/{column}',
         '/{username}/tables/{table}/rows',
         '/{username}/tables/{table}/rows/{row}',
+        '/{username}/tables/{table}/rows/{row}/files/{column}',
+        '/{username}/tables/{table}/rows/{row}/files/{column}/thumbnail',
         '/{username}/tables/{table}/export.csv',
         '/{username}/tables/{table}/export.json',
       ].sort(),

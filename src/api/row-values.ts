@@ -2,10 +2,17 @@
 // accept (see typedSchema in datasource/column-type/): the row schema of its OpenAPI document.
 import { toJsonSchema } from '@valibot/to-json-schema'
 import { definitionOf } from '../datasource/column-types.js'
+import { isFileType } from '../datasource/file-cells.js'
 import type { ColumnInfo, TableInfo } from '../datasource/types.js'
 
 function columnJsonSchema(column: ColumnInfo): Record<string, unknown> {
   const definition = definitionOf(column.type)
+  if (isFileType(column.type)) {
+    return {
+      anyOf: [{ $ref: '#/components/schemas/File' }, { type: 'null' }],
+      description: `${column.name} (${definition.label}): read as the file; written only as null, which empties it (upload with PUT …/rows/{row}/files/${column.slug})`,
+    }
+  }
   const { $schema: _, ...schema } = toJsonSchema(definition.typedSchema, { errorMode: 'ignore' })
   const value = column.choices ? { ...schema, enum: column.choices } : schema
   const description = `${column.name} (${definition.label}${column.required ? ', required' : ''}${column.unique ? ', unique' : ''})`

@@ -200,6 +200,20 @@ export const RowInputSchema = v.union([
 export const RowPatchSchema = RowValuesSchema
 export const CsvAppendedSchema = v.object({ imported: v.number() })
 
+// A File or Image cell as rows give it: never the storage keys, always our own addresses.
+export const FileSchema = v.pipe(
+  v.object({
+    name: v.string(),
+    type: v.pipe(v.string(), v.description('Sniffed from the bytes, never taken from the upload')),
+    size: v.pipe(v.number(), v.description('In bytes')),
+    width: v.optional(v.number()),
+    height: v.optional(v.number()),
+    url: v.pipe(v.string(), v.url()),
+    thumbnail_url: v.nullable(v.pipe(v.string(), v.url())),
+  }),
+  v.metadata({ ref: 'File' }),
+)
+
 export const UserSchema = v.object({
   username: v.string(),
   name: v.nullable(v.string()),

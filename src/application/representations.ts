@@ -1,9 +1,10 @@
 // The JSON shapes of tables, columns, rows, pages of rows and errors: one definition for the pages'
 // JSON form, the API and the exports, so they cannot drift apart.
 import { toJsonValue } from '../datasource/column-types.js'
+import { isFileType, readFileRef } from '../datasource/file-cells.js'
 import { type Filter, takesNoValue } from '../datasource/filters.js'
 import type { ColumnInfo, Row, TableInfo } from '../datasource/types.js'
-import { apiRowUrl, apiTableUrl, rowUrl, tableUrl } from '../lib/paths.js'
+import { apiFileUrl, apiRowUrl, apiTableUrl, rowUrl, tableUrl } from '../lib/paths.js'
 
 // Turns a path into an absolute URL (the adapter knows the origin, behind a proxy or not).
 export type Absolute = (path: string) => string
@@ -65,6 +66,29 @@ export function rowValues(table: TableInfo, row: Row): Record<string, unknown> {
 export const truncatedSlugs = (table: TableInfo, row: Row): string[] =>
   table.columns.filter((_, index) => row.truncated?.[index]).map((column) => column.slug)
 
+// A file cell as a reader sees it: its name, sniffed type and size (and an image's size in pixels),
+// with the addresses of the file and its thumbnail; never the storage keys.
+export function fileValue(table: TableInfo, row: Row, index: number, absolute: Absolute) {
+  const column = table.columns[index]
+  const ref = readFileRef(row.cells[index] ?? null)
+  if (!column || !ref) return null
+  const url = absolute(apiFileUrl(table.owner.username, table.slug, row.id, column.slug))
+  return {
+    // A reference was read, so the cell is not null.
+    ...(toJsonValue(column.type, row.cells[index] as string) as object),
+    url,
+    thumbnail_url: ref.thumbnail ? `${url}/thumbnail` : null,
+  }
+}
+
+function rowValuesWithFiles(table: TableInfo, row: Row, absolute: Absolute) {
+  const values = rowValues(table, row)
+  table.columns.forEach((column, index) => {
+    if (isFileType(column.type)) values[column.slug] = fileValue(table, row, index, absolute)
+  })
+  return values
+}
+
 export function rowRepresentation(table: TableInfo, row: Row, absolute: Absolute) {
   const owner = table.owner.username
   return {
@@ -72,7 +96,7 @@ export function rowRepresentation(table: TableInfo, row: Row, absolute: Absolute
     version: row.version,
     url: absolute(rowUrl(owner, table.slug, row.id)),
     api_url: absolute(apiRowUrl(owner, table.slug, row.id)),
-    values: rowValues(table, row),
+    values: rowValuesWithFiles(table, row, absolute),
     // Present on lists only: the slugs of values cut short (the row itself has them whole).
     ...(row.truncated ? { truncated: truncatedSlugs(table, row) } : {}),
   }

@@ -1,5 +1,6 @@
 // Checking what a user asked a column to be: name, type, choices and default, before any SQL runs.
 import { ColumnChangeError } from './column-errors.js'
+import { isFileType } from './column-type/file.js'
 import { type ColumnType, isColumnType, parseValue, textProblem } from './column-types.js'
 import type { ColumnInfo, ColumnSpec } from './types.js'
 
@@ -67,30 +68,51 @@ export function checkDefault(
   return parsed.value
 }
 
+// A file cell is filled by an upload after its row exists, and two rows may hold equal files.
+function checkFileRules(shape: ColumnShape): ColumnShape {
+  if (!isFileType(shape.type)) return shape
+  if (shape.required) {
+    throw new ColumnChangeError(
+      'A file or image column cannot be required: a row gets its file after it is made',
+      'required',
+    )
+  }
+  if (shape.unique) {
+    throw new ColumnChangeError('A file or image column cannot be unique', 'unique')
+  }
+  return shape
+}
+
 export function newColumnShape(spec: ColumnSpec): ColumnShape {
   const name = checkName(spec.name)
   const type = checkType(spec.type)
   const choices = type === 'choice' ? checkChoices(spec.choices) : null
-  return {
+  return checkFileRules({
     name,
     type,
     required: spec.required ?? false,
     unique: spec.unique ?? false,
     defaultValue: checkDefault(type, spec.defaultValue, choices),
     choices,
-  }
+  })
 }
 
 // The column after `changes`; an unchanged default is re-checked against a new type or choices.
 export function changedColumnShape(column: ColumnInfo, changes: ColumnChanges): ColumnShape {
   const type = changes.type === undefined ? column.type : checkType(changes.type)
+  if (type !== column.type && (isFileType(type) || isFileType(column.type))) {
+    throw new ColumnChangeError(
+      'File and image columns cannot change type, nor other columns become one: add a new column instead',
+      'type',
+    )
+  }
   const choices =
     type !== 'choice'
       ? null
       : changes.choices !== undefined || column.type !== 'choice'
         ? checkChoices(changes.choices)
         : column.choices
-  return {
+  return checkFileRules({
     name: changes.name === undefined ? column.name : checkName(changes.name),
     type,
     required: changes.required ?? column.required,
@@ -101,5 +123,5 @@ export function changedColumnShape(column: ColumnInfo, changes: ColumnChanges): 
       choices,
     ),
     choices,
-  }
+  })
 }

@@ -12,6 +12,7 @@ import {
 import { ColumnChangeError, count } from './column-errors.js'
 import { type ColumnChanges, changedColumnShape, newColumnShape } from './column-spec.js'
 import { checkConversion, conversionExpression } from './conversion.js'
+import { isFileType, queueColumnFiles, syncFileTrigger } from './file-cells.js'
 import { waitForIndexBuilds } from './indexes.js'
 import { columnRef, tableRef } from './names.js'
 import {
@@ -149,6 +150,9 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
     for (const statement of addColumnStatements(table.id, toColumnInfo(row), options)) {
       await statement.execute(trx)
     }
+    if (isFileType(shape.type)) {
+      await syncFileTrigger(trx, table.id, [...current.columns, toColumnInfo(row)])
+    }
     return finish(trx, table.id)
   })
 }
@@ -215,13 +219,16 @@ export async function moveColumn(
 
 export async function deleteColumn(db: Db, table: TableInfo, columnId: number): Promise<TableInfo> {
   return changeColumns(db, table.id, true, async (trx, current) => {
-    findColumn(current, columnId)
+    const column = findColumn(current, columnId)
+    const rest = current.columns.filter((other) => other.id !== columnId)
+    if (isFileType(column.type)) {
+      // Its files are deleted from storage once this commits.
+      await queueColumnFiles(trx, table.id, [columnId])
+      await syncFileTrigger(trx, table.id, rest)
+    }
     await dropColumnStatement(table.id, columnId).execute(trx)
     await trx.deleteFrom('columns').where('id', '=', columnId).execute()
-    await renumber(
-      trx,
-      current.columns.filter((column) => column.id !== columnId),
-    )
+    await renumber(trx, rest)
     return finish(trx, table.id)
   })
 }

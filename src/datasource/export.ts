@@ -6,6 +6,7 @@ import type { Database, Db } from '../db/database.js'
 import { streamInTransaction } from '../db/stream.js'
 import { getTableById } from './catalog.js'
 import { type ColumnType, selectAsText } from './column-types.js'
+import { isFileType } from './file-cells.js'
 import { inlineSql } from './inline-sql.js'
 import type { RowSelection } from './list-rows.js'
 import { columnRef, tableRef } from './names.js'
@@ -18,8 +19,8 @@ export type ExportFormat = 'csv' | 'json'
 const MAX_SAFE = sql.lit(Number.MAX_SAFE_INTEGER)
 
 // How each type's text becomes JSON: a number (integers past 2^53 as strings), as it is (booleans and
-// JSON, whose text is JSON already), or a JSON string.
-const JSON_FORM: Record<ColumnType, 'integer' | 'decimal' | 'as-is' | 'string'> = {
+// JSON, whose text is JSON already), a JSON string, or a file's public part (never its storage keys).
+const JSON_FORM: Record<ColumnType, 'integer' | 'decimal' | 'as-is' | 'string' | 'file'> = {
   integer: 'integer',
   decimal: 'decimal',
   boolean: 'as-is',
@@ -31,7 +32,15 @@ const JSON_FORM: Record<ColumnType, 'integer' | 'decimal' | 'as-is' | 'string'> 
   url: 'string',
   date: 'string',
   datetime: 'string',
+  file: 'file',
+  image: 'file',
 }
+
+// A file cell as the JSON pages show it: name, sniffed type, size, and an image's pixels.
+const publicFileSql = (cell: RawBuilder<unknown>) =>
+  sql`case when ${cell} is not null then jsonb_strip_nulls(jsonb_build_object(
+    'name', ${cell} -> 'name', 'type', ${cell} -> 'type', 'size', ${cell} -> 'size',
+    'width', ${cell} -> 'width', 'height', ${cell} -> 'height'))::text end`
 
 // A value as JSON text, in SQL: as `toJsonValue` writes it (numbers with every digit), never NULL
 // (`null`).
@@ -46,9 +55,15 @@ function jsonValueSql(type: ColumnType, column: RawBuilder<unknown>): RawBuilder
         ? sql`case when ${text} ~ '^-?[0-9]' then ${text} else to_json(${text})::text end`
         : form === 'as-is'
           ? text
-          : sql`to_json(${text})::text`
+          : form === 'file'
+            ? publicFileSql(column)
+            : sql`to_json(${text})::text`
   return sql`coalesce(${value}, 'null')`
 }
+
+// A cell as CSV text: a file by its name (its storage key is nobody's business).
+const csvValueSql = (type: ColumnType, column: RawBuilder<unknown>) =>
+  isFileType(type) ? sql`${column} ->> 'name'` : selectAsText(type, column)
 
 // One line per row: the values as text (NULL stays NULL: an empty field), in CSV.
 function csvSelect(columns: ReadColumns): RawBuilder<unknown> {
@@ -58,7 +73,7 @@ function csvSelect(columns: ReadColumns): RawBuilder<unknown> {
   return sql.join(
     columns.map(
       (column, index) =>
-        sql`${column ? selectAsText(column.type, columnRef(column.id)) : sql`null::text`} as ${sql.id(`v${index}`)}`,
+        sql`${column ? csvValueSql(column.type, columnRef(column.id)) : sql`null::text`} as ${sql.id(`v${index}`)}`,
     ),
   )
 }

@@ -23,6 +23,8 @@ const FACET_BY: Record<ColumnType, FacetBy | null> = {
   email: 'value',
   url: 'value',
   json: null,
+  file: null,
+  image: null,
 }
 
 export const facetBy = (type: ColumnType) => FACET_BY[type]

@@ -82,6 +82,8 @@ const OPERATORS_BY_TYPE: Record<ColumnType, readonly FilterOperator[]> = {
   datetime: DATE,
   boolean: ['exact', 'isnull', 'notnull'],
   json: ['isnull', 'notnull'],
+  file: ['isnull', 'notnull'],
+  image: ['isnull', 'notnull'],
 }
 
 export const operatorsFor = (type: ColumnType) => OPERATORS_BY_TYPE[type]

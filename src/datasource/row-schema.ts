@@ -1,6 +1,7 @@
 // Validating a row: each column's value (form text or typed JSON) parsed by its type into the text
 // Postgres will store, with a message per field at fault.
 import * as v from 'valibot'
+import { isFileType } from './column-type/file.js'
 import { parseTypedValue, parseValue } from './column-types.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
@@ -48,7 +49,8 @@ function fieldSchema(column: ColumnInfo, options: RowInputOptions) {
       return parsed.value
     }),
   )
-  if (options.partial) return v.optional(field)
+  // A file cell changes only when named (it is filled by an upload): missing from an update, kept.
+  if (options.partial || (isFileType(column.type) && !options.insert)) return v.optional(field)
   // A field missing from a form counts as blank; missing from typed JSON, as null.
   return v.optional(field, typed ? null : '')
 }

@@ -3,6 +3,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { containsPattern } from '../lib/search.js'
+import { isFileType } from './column-type/file.js'
 import { definitionOf, selectAsText } from './column-types.js'
 import { sortExpression } from './ddl.js'
 import { filterCondition } from './filter-sql.js'
@@ -30,7 +31,8 @@ const NOT_PREVIEWED = 'A JSON value too large to preview here: open the row to s
 function cellSql(column: ColumnInfo, chars: number | null): RawBuilder<unknown> {
   const ref = columnRef(column.id)
   const text = selectAsText(column.type, ref)
-  if (chars === null) return text
+  // A file cell's reference is small, and useless cut: it is read whole.
+  if (chars === null || isFileType(column.type)) return text
   const cut = sql`left(${text}, ${sql.lit(chars + 1)})`
   if (definitionOf(column.type).postgres !== 'jsonb') return cut
   const note = sql`rpad(${sql.lit(NOT_PREVIEWED)}, ${sql.lit(chars + 1)}, ' ')`
@@ -63,7 +65,9 @@ export function toRow(columns: ReadColumns, raw: RawRow, cellChars: number | nul
     cells: columns.map((_, index) => raw[`v${index}`] ?? null),
   }
   if (cellChars === null) return row
-  const cells = row.cells.map((text) => cutCell(text, cellChars))
+  const cells = row.cells.map((text, index) =>
+    isFileType(columns[index]?.type ?? '') ? { text, cut: false } : cutCell(text, cellChars),
+  )
   return { ...row, cells: cells.map((cell) => cell.text), truncated: cells.map((cell) => cell.cut) }
 }
 

@@ -6,6 +6,7 @@ import { getTableById, toColumnInfo } from './catalog.js'
 import { ColumnChangeError } from './column-errors.js'
 import { type ColumnShape, newColumnShape } from './column-spec.js'
 import { createIndexes, createTableStatement } from './ddl.js'
+import { queueTableFiles, syncFileTrigger } from './file-cells.js'
 import { tableRef } from './names.js'
 import { checkTableText, TableDescriptionSchema, TableNameSchema } from './table-names.js'
 import type { ColumnSpec, TableInfo } from './types.js'
@@ -110,6 +111,7 @@ export async function insertTable(
   const columns = columnRows.map(toColumnInfo)
   await createTableStatement(id, columns).execute(trx)
   if (options.indexes) await createIndexes(trx, id, columns)
+  await syncFileTrigger(trx, id, columns)
   const table = await getTableById(trx, id)
   if (!table) throw new Error(`Table ${id} vanished while being created`)
   return table
@@ -127,6 +129,8 @@ export async function createTable(db: Db, input: NewTable): Promise<TableInfo> {
 
 export async function deleteTable(db: Db, tableId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Its files are deleted from storage once this commits.
+    await queueTableFiles(trx, tableId)
     await sql`drop table if exists ${tableRef(tableId)}`.execute(trx)
     await trx.deleteFrom('tables').where('id', '=', tableId).execute()
   })

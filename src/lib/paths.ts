@@ -26,3 +26,9 @@ export const apiRowsUrl = (username: string, table: string, params?: Params) =>
   withQuery(`${apiTableUrl(username, table)}/rows`, params)
 export const apiRowUrl = (username: string, table: string, rowId: number) =>
   `${apiTableUrl(username, table)}/rows/${rowId}`
+
+// A row's file cell (File and Image columns): the file, and `/thumbnail` for an image's thumbnail.
+export const fileUrl = (username: string, table: string, rowId: number, column: string) =>
+  `${rowUrl(username, table, rowId)}/files/${segment(column)}`
+export const apiFileUrl = (username: string, table: string, rowId: number, column: string) =>
+  `${apiRowUrl(username, table, rowId)}/files/${segment(column)}`

@@ -9,6 +9,7 @@ import { readConfig } from '../config.js'
 import type { Database } from '../db/database.js'
 import { loadDemoData } from '../import/demo-data.js'
 import { stopUploadSweeper } from '../import/uploads.js'
+import { openStorage, type Storage } from '../storage/index.js'
 import { createApp } from '../web/app.js'
 import { Browser } from './browser.js'
 import { createTestDatabase } from './database.js'
@@ -23,7 +24,12 @@ export const RATE_LIMITS_OFF = {
 }
 
 export async function createTestApp(
-  options: { demo?: boolean; env?: Record<string, string> } = {},
+  options: {
+    demo?: boolean
+    env?: Record<string, string>
+    // Storage other than the config's (the Postgres backend, say).
+    storage?: (database: Database) => Storage
+  } = {},
 ) {
   const opened: Database = await createTestDatabase()
   if (options.demo) await loadDemoData(opened)
@@ -33,6 +39,7 @@ export async function createTestApp(
   const config = readConfig({
     NODE_ENV: 'test',
     UPLOAD_DIR: uploadDir,
+    FILES_DIR: join(uploadDir, 'files'),
     ...RATE_LIMITS_OFF,
     ...options.env,
   })
@@ -44,8 +51,9 @@ export async function createTestApp(
       await opened.close()
     },
   }
-  const app = createApp({ config, database })
-  return { app, database, config }
+  const storage = options.storage?.(database) ?? openStorage(config.storage, database.db)
+  const app = createApp({ config, database, storage })
+  return { app, database, config, storage }
 }
 
 // Text content of the table cells on a page, row by row (enough for asserting what users see).

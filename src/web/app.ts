@@ -5,12 +5,14 @@ import type { Logger } from 'pino'
 import { createApi } from '../api/app.js'
 import { docsRoutes } from '../api/docs.js'
 import { ANONYMOUS } from '../application/actor.js'
+import { deleteReleasedFilesQuietly } from '../application/files.js'
 import { createMockGithub } from '../auth/mock-github.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import { startUploadSweeper } from '../import/uploads.js'
 import { log } from '../log.js'
 import { APP_ROOT } from '../paths.js'
+import { openStorage, type Storage } from '../storage/index.js'
 import type { AppEnv } from './env.js'
 import { notFound, onError } from './errors.js'
 import { bearerTokenMiddleware } from './middleware/bearer-token.js'
@@ -28,6 +30,7 @@ import { createRenderer } from './render.js'
 import { authRoutes } from './routes/auth.js'
 import { columnRoutes } from './routes/columns.js'
 import { exportRoutes } from './routes/export.js'
+import { fileRoutes } from './routes/files.js'
 import { homeRoutes } from './routes/home.js'
 import { importRoutes } from './routes/import.js'
 import { rowEditRoutes } from './routes/row-edit.js'
@@ -42,6 +45,8 @@ export interface AppDeps {
   config: Config
   database: Database
   logger?: Logger
+  // Default: the storage the config names.
+  storage?: Storage
 }
 
 // The mock's token endpoint is called server-to-server by the OAuth client, without cookies.
@@ -49,7 +54,12 @@ const CSRF_EXEMPT = new Set(['/mock-github/login/oauth/access_token'])
 // The API takes no cookie-authenticated writes (a session there may only read), so it needs no CSRF.
 const isCsrfExempt = (path: string) => CSRF_EXEMPT.has(path) || path.startsWith('/api/')
 
-export function createApp({ config, database, logger = log }: AppDeps) {
+export function createApp({
+  config,
+  database,
+  logger = log,
+  storage = openStorage(config.storage, database.db),
+}: AppDeps) {
   const app = new Hono<AppEnv>()
   const renderer = createRenderer({ cache: !config.debug })
   startUploadSweeper(config.uploadDir)
@@ -59,6 +69,7 @@ export function createApp({ config, database, logger = log }: AppDeps) {
   app.use(async function context(c, next) {
     c.set('config', config)
     c.set('database', database)
+    c.set('storage', storage)
     c.set('renderer', renderer)
     c.set('trustProxy', config.trustProxy)
     c.set('viewer', null)
@@ -69,6 +80,14 @@ export function createApp({ config, database, logger = log }: AppDeps) {
     await next()
   })
   app.use(securityHeaders({ hsts: config.isProduction }))
+  // Files that a committed write let go of (a row, column or table deleted, a file replaced) are
+  // deleted from storage before its answer goes; a failure leaves them queued for the next write.
+  app.use(async function releasedFiles(c, next) {
+    await next()
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
+      await deleteReleasedFilesQuietly(database.db, storage)
+    }
+  })
   app.use(healthCheck(database))
   app.use(
     '/static/*',
@@ -100,6 +119,7 @@ export function createApp({ config, database, logger = log }: AppDeps) {
   app.route('/', tableApiRoutes)
   app.route('/', rowEditRoutes)
   app.route('/', tableViewRoutes)
+  app.route('/', fileRoutes)
   app.route('/', tableRoutes)
   app.route('/', homeRoutes)
 

@@ -2,6 +2,7 @@
 import type { Actor } from '../application/actor.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import type { Storage } from '../storage/index.js'
 import type { Renderer } from './render.js'
 
 export interface Viewer {
@@ -15,6 +16,8 @@ export interface AppEnv {
   Variables: {
     config: Config
     database: Database
+    // Where uploaded files are kept.
+    storage: Storage
     renderer: Renderer
     trustProxy: boolean
     viewer: Viewer | null

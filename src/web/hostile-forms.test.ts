@@ -74,6 +74,8 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   '/:username/tables/:table/shown-columns': { fields: ['columns'] },
   '/:username/tables/:table/views': { fields: ['name', 'query'] },
   '/:username/tables/:table/views/:view/delete': { fields: [] },
+  '/:username/tables/:table/:row{[0-9]{1,15}}/files/:column': { fields: [], upload: true },
+  '/:username/tables/:table/:row{[0-9]{1,15}}/files/:column/delete': { fields: [] },
 }
 
 // How each hostile value is put into a form: the same value in every field, or a shape of body.
@@ -167,6 +169,7 @@ function concretePath(route: string, fx: Fixture): string {
     ':upload': fx.uploadId,
     ':column': 'text',
     ':row{[0-9]+}': '1',
+    ':row{[0-9]{1,15}}': '1',
     ':key': fx.sessionKey,
     ':id{[0-9]{1,9}}': '1',
     ':view': 'a-view',

@@ -133,6 +133,8 @@ export interface paths {
          *     - Email: exact, not, contains, startswith, endswith, in, isnull, notnull
          *     - URL: exact, not, contains, startswith, endswith, in, isnull, notnull
          *     - JSON: isnull, notnull
+         *     - File: isnull, notnull
+         *     - Image: isnull, notnull
          */
         get: operations["listRows"];
         put?: never;
@@ -173,6 +175,48 @@ export interface paths {
          * @description Only the fields given change. With `If-Match` (the ETag you read), only if nobody changed the row since: else 412, and nothing changes.
          */
         patch: operations["updateRow"];
+        trace?: never;
+    };
+    "/{username}/tables/{table}/rows/{row}/files/{column}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a cell’s file
+         * @description Images come inline as their type; any other file as an application/octet-stream attachment. Every file is sent with a sandboxing Content-Security-Policy and nosniff.
+         */
+        get: operations["getFile"];
+        /**
+         * Put a file into a row’s File or Image cell
+         * @description The body is the file itself (any Content-Type; its name in `?name=` or a `Content-Disposition` filename), or a multipart form with a `file` field. It replaces the file the cell held. At most 25 MB; the type is sniffed from the bytes, never taken from the request. Image columns take JPEG, PNG, WebP, GIF and AVIF up to 40 million pixels (415 for other types, 400 for bigger or damaged images) and get a thumbnail.
+         */
+        put: operations["putFile"];
+        post?: never;
+        /** Empty a row’s file cell (the file is deleted) */
+        delete: operations["deleteFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{username}/tables/{table}/rows/{row}/files/{column}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an image’s thumbnail (WebP, at most 320 pixels a side) */
+        get: operations["getThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/{username}/tables/{table}/export.csv": {
@@ -250,7 +294,7 @@ export interface components {
             name: string;
             slug: string;
             /** @enum {string} */
-            type: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json";
+            type: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image";
             position: number;
             required: boolean;
             unique: boolean;
@@ -281,7 +325,7 @@ export interface components {
              * @description The column type; see the README for what each holds.
              * @enum {string}
              */
-            type: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json";
+            type: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image";
             /** @default false */
             required?: boolean;
             /** @default false */
@@ -321,7 +365,7 @@ export interface components {
              * @description The column type; see the README for what each holds.
              * @enum {string}
              */
-            type?: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json";
+            type?: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image";
             required?: boolean;
             unique?: boolean;
             /** @description A value of the column’s type given to new rows that leave it out (null: none). */
@@ -342,6 +386,18 @@ export interface components {
             values: components["schemas"]["RowValues"];
             /** @description In lists: the slugs of values cut short; read the row for them whole. */
             truncated?: string[];
+        };
+        File: {
+            name: string;
+            /** @description Sniffed from the bytes, never taken from the upload */
+            type: string;
+            /** @description In bytes */
+            size: number;
+            width?: number;
+            height?: number;
+            /** Format: uri */
+            url: string;
+            thumbnail_url: string | null;
         };
     };
     responses: never;
@@ -1389,6 +1445,274 @@ export interface operations {
             };
             /** @description The body must be JSON (or CSV where that is accepted). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                table: string;
+                row: string;
+                column: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description No API token, or one that is revoked, mistyped or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user, table, column or row, or a private table the caller cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                table: string;
+                row: string;
+                column: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The file as the row now holds it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            /** @description The request is malformed or a value is invalid; `errors` points at each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API token, or one that is revoked, mistyped or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s user may not do this, or it lacks the scope, or it is limited to other tables. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user, table, column or row, or a private table the caller cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with what is stored (a name taken, values that would not convert). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body must be JSON (or CSV where that is accepted). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                table: string;
+                row: string;
+                column: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Emptied. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API token, or one that is revoked, mistyped or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token’s user may not do this, or it lacks the scope, or it is limited to other tables. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user, table, column or row, or a private table the caller cannot see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+                table: string;
+                row: string;
+                column: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thumbnail. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            /** @description No API token, or one that is revoked, mistyped or expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such user, table, column or row, or a private table the caller cannot see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@ import { datetime } from './datetime.js'
 import { decimal } from './decimal.js'
 import type { ColumnTypeDefinition } from './definition.js'
 import { email } from './email.js'
+import { file, image } from './file.js'
 import { integer } from './integer.js'
 import { json } from './json.js'
 import { longText } from './long-text.js'
@@ -25,6 +26,8 @@ export const COLUMN_TYPE_DEFINITIONS = {
   email,
   url,
   json,
+  file,
+  image,
 } as const satisfies Record<string, ColumnTypeDefinition>
 
 export type ColumnType = keyof typeof COLUMN_TYPE_DEFINITIONS

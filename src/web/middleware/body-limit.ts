@@ -1,6 +1,7 @@
 // A size limit on every request body, by route: checked from Content-Length before anything is
 // read, and counted while a body without one (chunked) streams in. Past it: 413 with a message.
 import { createMiddleware } from 'hono/factory'
+import { MAX_FILE_BYTES } from '../../application/files.js'
 import { MAX_UPLOAD_BYTES } from '../../import/uploads.js'
 import { BodyTooLargeError } from '../../lib/body-too-large.js'
 import type { AppEnv } from '../env.js'
@@ -22,6 +23,9 @@ const API_ROWS_PATH = /^\/api\/v1\/[^/]+\/tables\/[^/]+\/rows$/
 const API_PATH = /^\/api\//
 
 const UPLOAD_PATH = /^\/[^/]+\/tables\/(?:[^/]+\/)?import$/
+// A file into a row's cell, from the row form or the API (its own limit is checked as it streams).
+const FILE_PATH = /^(?:\/api\/v1)?\/[^/]+\/tables\/[^/]+\/(?:rows\/)?\d+\/files\/[^/]+$/
+export const FILE_LIMIT = MAX_FILE_BYTES + MIB
 const ROW_FORM_PATH = /^\/[^/]+\/tables\/[^/]+\/(?:new|\d+\/edit)$/
 
 export const formatBytes = (bytes: number) =>
@@ -32,6 +36,9 @@ export const UPLOAD_TOO_LARGE = `The file is larger than ${formatBytes(MAX_UPLOA
 // The limit for a path, and what to say to a request over it.
 export function bodyLimitFor(path: string): { limit: number; message: string } {
   if (UPLOAD_PATH.test(path)) return { limit: UPLOAD_LIMIT, message: UPLOAD_TOO_LARGE }
+  if (FILE_PATH.test(path)) {
+    return { limit: FILE_LIMIT, message: `The file is larger than ${formatBytes(MAX_FILE_BYTES)}.` }
+  }
   if (API_PATH.test(path)) {
     const limit = API_ROWS_PATH.test(path) ? UPLOAD_LIMIT : API_LIMIT
     return { limit, message: `The request body is larger than ${formatBytes(limit)}.` }

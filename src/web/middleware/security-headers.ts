@@ -20,4 +20,6 @@ export const securityHeaders = (options: { hsts: boolean }) =>
     xContentTypeOptions: 'nosniff',
     strictTransportSecurity: options.hsts ? 'max-age=31536000; includeSubDomains' : false,
     crossOriginEmbedderPolicy: false,
+    // A handler's own header wins: file downloads send a stricter, sandboxing CSP of their own.
+    overwrite: false,
   })

@@ -12,6 +12,7 @@ import { readForm } from '../forms.js'
 import { loadTable } from '../load-table.js'
 import { renderPage } from '../render.js'
 import { origin, rowUrl, tableUrl } from '../urls.js'
+import { fileView } from '../views/file-view.js'
 import { formValues, rowFormFields } from '../views/row-form.js'
 import { tableNav } from '../views/table-nav.js'
 
@@ -24,11 +25,11 @@ interface RowFormPage {
   conflict?: boolean
 }
 
-function renderRowForm(
+export function renderRowForm(
   c: Context<AppEnv>,
   table: TableInfo,
   page: RowFormPage,
-  status: 200 | 400 | 409 = 200,
+  status: 200 | 400 | 409 | 413 | 415 = 200,
 ) {
   const base = tableUrl(table.owner.username, table.slug)
   const nav = tableNav(table, null)
@@ -55,7 +56,7 @@ function renderRowForm(
       rowError: page.errors[ROW_ERROR] ?? null,
       noColumns: table.columns.length === 0,
       columnsUrl: `${base}/columns`,
-      fields: rowFormFields(table, page.values, page.errors),
+      fields: rowFormFields(table, page.values, page.errors, page.row),
     },
     status,
   )
@@ -136,7 +137,8 @@ rowEditRoutes.get('/:username/tables/:table/:row{[0-9]+}/delete', async (c) => {
     },
     fields: table.columns.map((column, index) => ({
       name: column.name,
-      text: row.cells[index] ?? '',
+      // A file cell by its file's name (its stored reference is nobody's business).
+      text: fileView(table, row, index)?.name ?? row.cells[index] ?? '',
     })),
   })
 })

@@ -15,6 +15,9 @@ const SAMPLES: Record<ColumnType, unknown> = {
   email: 'ada@example.com',
   url: 'https://example.com',
   json: { key: 'value' },
+  // Files are uploaded on their own route; null empties a cell.
+  file: null,
+  image: null,
 }
 
 export function sampleRow(table: TableInfo): Record<string, unknown> {

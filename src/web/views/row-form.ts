@@ -1,9 +1,18 @@
 // The row form: one field per column, with an input that suits its type.
+import { isFileType } from '../../datasource/file-cells.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
+import { fileUrl } from '../../lib/paths.js'
+import { fileView } from './file-view.js'
 
 const INPUTS: Record<
   ColumnInfo['type'],
-  { control: 'input' | 'textarea' | 'select'; type?: string; inputmode?: string; hint?: string }
+  {
+    control: 'input' | 'textarea' | 'select' | 'file'
+    type?: string
+    inputmode?: string
+    hint?: string
+    accept?: string
+  }
 > = {
   text: { control: 'input', type: 'text' },
   long_text: { control: 'textarea' },
@@ -16,6 +25,12 @@ const INPUTS: Record<
   email: { control: 'input', type: 'email' },
   url: { control: 'input', type: 'url', hint: 'Starting with https://' },
   json: { control: 'textarea', hint: 'Any JSON value' },
+  file: { control: 'file', hint: 'Any file, up to 25 MB' },
+  image: {
+    control: 'file',
+    accept: 'image/jpeg,image/png,image/webp,image/gif,image/avif',
+    hint: 'JPEG, PNG, WebP, GIF or AVIF, up to 25 MB',
+  },
 }
 
 // Stored values as a form shows them (datetime-local takes no seconds or zone).
@@ -28,10 +43,24 @@ export function formValues(table: TableInfo, row: Row): Record<string, string> {
   )
 }
 
+// A file field uploads (or removes) through forms of its own, so it needs the saved row.
+function fileField(table: TableInfo, column: ColumnInfo, row: Row | null) {
+  if (!isFileType(column.type)) return {}
+  const index = table.columns.indexOf(column)
+  const url = row ? fileUrl(table.owner.username, table.slug, row.id, column.slug) : null
+  return {
+    file: row ? fileView(table, row, index) : null,
+    uploadUrl: url,
+    removeUrl: url && `${url}/delete`,
+    formId: `file-${column.slug}`,
+  }
+}
+
 export function rowFormFields(
   table: TableInfo,
   values: Record<string, string>,
   errors: Record<string, string>,
+  row: Row | null = null,
 ) {
   return table.columns.map((column) => {
     const input = INPUTS[column.type]
@@ -58,6 +87,8 @@ export function rowFormFields(
       value: values[column.slug] ?? '',
       error: errors[column.slug] ?? null,
       options,
+      accept: input.accept ?? null,
+      ...fileField(table, column, row),
     }
   })
 }

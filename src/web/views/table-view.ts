@@ -7,6 +7,7 @@ import { pageWindow } from '../../lib/pagination.js'
 import { rowUrl, tableUrl, userUrl, withQuery } from '../urls.js'
 import { columnChooserView, hideColumnUrl } from './column-chooser.js'
 import type { facetsView } from './facets-view.js'
+import { fileView } from './file-view.js'
 import { filterBarView } from './filter-bar.js'
 import { tableNav } from './table-nav.js'
 import { stateParams, type TableState } from './table-state.js'
@@ -150,9 +151,10 @@ export function tablePageView(
     rows: page.rows.map((row) => ({
       id: row.id,
       url: rowUrl(owner, table.slug, row.id),
-      cells: visible.map(({ column, index }) =>
-        cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
-      ),
+      cells: visible.map(({ column, index }) => ({
+        ...cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
+        file: fileView(table, row, index),
+      })),
     })),
     summary: {
       isEmpty: page.rows.length === 0,
@@ -190,6 +192,7 @@ export function rowPageView(table: TableInfo, row: Row, isOwner = false) {
     fields: table.columns.map((column, index) => ({
       name: column.name,
       ...cellView(column, row.cells[index] ?? null),
+      file: fileView(table, row, index),
     })),
   }
 }
