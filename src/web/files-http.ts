@@ -98,8 +98,10 @@ export async function sendStoredFile(c: Context<AppEnv>, file: StoredFile): Prom
   const name = file.key === file.ref.key ? file.ref.name : `${file.ref.name}.thumbnail.webp`
   headers.set('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', name))
   if (c.req.header('if-none-match') === etag) return new Response(null, { status: 304, headers })
+  if (file.size !== null) headers.set('Content-Length', String(file.size))
+  // A HEAD gets the headers alone: a stream opened for it would never be read or closed.
+  if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers })
   const stream = await c.get('storage').get(file.key)
   if (!stream) throw new NotFoundError('This file')
-  if (file.size !== null) headers.set('Content-Length', String(file.size))
   return new Response(Readable.toWeb(stream) as ReadableStream, { status: 200, headers })
 }

@@ -106,6 +106,9 @@ describe('files on S3 storage', () => {
       headers: { 'if-none-match': etag },
     })
     expect(again.status).toBe(304)
+    const head = await browser.request(`${base}/${row}/files/photo`, { method: 'HEAD' })
+    expect([head.status, head.headers.get('content-length')]).toEqual([200, String(png.length)])
+    expect(head.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox")
   })
 
   it('puts a file through the API; rows give name, type, size, url and thumbnail_url', async () => {
