@@ -1,5 +1,6 @@
-// The API's edges, one request each: reference pages and assets, conditional requests, cursors and
-// orders that do not fit, bodies too large or of the wrong type, a renamed table, the caller route.
+// The API's edges, one request each: conditional requests, cursors and orders that do not fit,
+// bodies too large or of the wrong type, a renamed table, the caller route, the token cap.
+// (The API tab and the interactive reference: src/web/routes/table-api.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ANONYMOUS, sessionActor, tokenActor } from '../application/actor.js'
 import { ForbiddenError, UnauthorizedError } from '../application/errors.js'
@@ -41,47 +42,6 @@ afterAll(() => t.database.close())
 
 const get = (path: string, headers: Record<string, string> = {}) =>
   apiRequest(t, 'GET', path, { token, headers })
-
-describe('the interactive reference', () => {
-  it.each([
-    ['/api/docs', '/api/v1/openapi.json'],
-    ['/api/docs?table=ada/animals', '/api/v1/ada/tables/animals/openapi.json'],
-    ['/api/docs?table=ada', '/api/v1/openapi.json'],
-  ])('%s points Swagger UI at %s', async (path, spec) => {
-    const res = await t.app.request(path)
-    expect(res.status).toBe(200)
-    expect(await res.text()).toContain(spec)
-  })
-
-  it.each([
-    ['swagger-ui.css', 200, 'text/css'],
-    ['swagger-ui-bundle.js', 200, 'text/javascript'],
-    ['index.html', 404, null],
-    ['..%2Fpackage.json', 404, null],
-  ])('serves the asset %s: %i', async (file, status, type) => {
-    const res = await t.app.request(`/api/docs/assets/${file}`)
-    expect(res.status).toBe(status)
-    if (type) expect(res.headers.get('content-type')).toContain(type)
-    await res.arrayBuffer()
-  })
-})
-
-describe("a table's API tab", () => {
-  it('shows examples with the real columns; reads carry the token only on a private table', async () => {
-    const { res, html } = await ada.browser.get('/ada/tables/animals/api')
-    expect(res.status).toBe(200)
-    expect(html).toContain('/api/v1/ada/tables/animals/rows')
-    expect(html).toContain('&quot;kind&quot;:&quot;bird&quot;')
-    expect(html).toContain('rows?limit=10&#39;</code>')
-    await apiRequest(t, 'POST', '/ada/tables', {
-      token,
-      body: { name: 'Empty', visibility: 'private', columns: [] },
-    })
-    const empty = (await ada.browser.get('/ada/tables/empty/api')).html
-    expect(empty).toMatch(/rows\?limit=10&#39; \\\n +-H/)
-    expect(empty).toContain('-d &#39;{}&#39;')
-  })
-})
 
 describe('conditional requests', () => {
   it('answers 304 to If-None-Match with the current ETag, and 200 to an old one', async () => {
