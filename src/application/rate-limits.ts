@@ -1,7 +1,7 @@
 // Rate limits counted in Postgres, so they hold across worker processes and dynos: one upsert per
 // request. Fixed windows that start at a key's first request (no shared boundary for everyone to
 // burst at), in the unlogged table `rate_limits`.
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 
 export interface RateLimitRequest {
@@ -23,27 +23,46 @@ export interface RateLimitResult {
 const SWEEP_EVERY_MS = 10 * 60 * 1000
 const lastSweep = new WeakMap<Db, number>()
 
-// Counts one request against `key`, and says whether it is within the limit.
-export async function hitRateLimit(db: Db, request: RateLimitRequest): Promise<RateLimitResult> {
-  const window = sql`${request.windowSeconds} * interval '1 second'`
-  const { rows } = await sql<{ hits: number; reset_in: number | string }>`
+// The upsert that counts one request against the key each row of `source` gives (none: nothing
+// counted), returning the window's hits and seconds left; a CTE, so a caller can count in the same
+// statement as the lookup that names the key (an API token's, say).
+export function countingUpsert(
+  key: RawBuilder<string>,
+  windowSeconds: number,
+  source: RawBuilder<unknown> = sql``,
+): RawBuilder<RateLimitRow> {
+  const window = sql`${windowSeconds} * interval '1 second'`
+  return sql<RateLimitRow>`
     insert into rate_limits as r (key, hits, resets_at)
-    values (${request.key}, 1, now() + ${window})
+    select ${key}, 1, now() + ${window} ${source}
     on conflict (key) do update set
       hits = case when r.resets_at > now() then least(r.hits, 2000000000) + 1 else 1 end,
       resets_at = case when r.resets_at > now() then r.resets_at else excluded.resets_at end
     returning hits, ceil(extract(epoch from resets_at - now())) as reset_in
-  `.execute(db)
-  // An upsert with RETURNING always answers with its one row.
-  const row = rows[0] as { hits: number; reset_in: number | string }
+  `
+}
+
+export interface RateLimitRow {
+  hits: number
+  reset_in: number | string
+}
+
+export function rateLimitResult(db: Db, row: RateLimitRow, limit: number): RateLimitResult {
   const hits = Number(row.hits)
   sweepNowAndThen(db)
   return {
-    allowed: hits <= request.limit,
-    limit: request.limit,
-    remaining: Math.max(0, request.limit - hits),
+    allowed: hits <= limit,
+    limit,
+    remaining: Math.max(0, limit - hits),
     resetSeconds: Math.max(1, Number(row.reset_in)),
   }
+}
+
+// Counts one request against `key`, and says whether it is within the limit.
+export async function hitRateLimit(db: Db, request: RateLimitRequest): Promise<RateLimitResult> {
+  const { rows } = await countingUpsert(sql`${request.key}`, request.windowSeconds).execute(db)
+  // An upsert with RETURNING always answers with its one row.
+  return rateLimitResult(db, rows[0] as RateLimitRow, request.limit)
 }
 
 // Windows that ended a while ago; run now and then by each process (see sweepNowAndThen).

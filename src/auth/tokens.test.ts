@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../db/database.js'
 import { createTestDatabase } from '../test/database.js'
@@ -90,5 +91,31 @@ describe('API tokens', () => {
     expect((await validateApiToken(database.db, token)).ok).toBe(true)
     expect(await revokeApiToken(database.db, userId, record.id)).toBe(true)
     expect(await validateApiToken(database.db, token)).toEqual({ ok: false, reason: 'unknown' })
+  })
+
+  it('count a request against their rate limit in the same statement as their lookup', async () => {
+    const { token, record } = await make()
+    const rule = { limit: 2, windowSeconds: 60 }
+    const checks = []
+    for (let i = 0; i < 3; i++)
+      checks.push(await validateApiToken(database.db, token, new Date(), rule))
+    expect(checks.map((check) => check.ok && check.counted)).toEqual([
+      expect.objectContaining({ allowed: true, remaining: 1, limit: 2 }),
+      expect.objectContaining({ allowed: true, remaining: 0 }),
+      expect.objectContaining({ allowed: false, remaining: 0 }),
+    ])
+    // Not counted without a rule; an unknown token counts against nothing.
+    expect(await validateApiToken(database.db, token)).not.toHaveProperty('counted')
+    const keys = async () =>
+      (await sql<{ key: string }>`select key from rate_limits order by key`.execute(database.db))
+        .rows
+    const before = await keys()
+    expect(before.map((row) => row.key)).toContain(`api:token:${record.id}`)
+    const unknown = generateApiToken()
+    expect(await validateApiToken(database.db, unknown, new Date(), rule)).toEqual({
+      ok: false,
+      reason: 'unknown',
+    })
+    expect(await keys()).toEqual(before)
   })
 })

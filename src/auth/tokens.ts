@@ -1,6 +1,13 @@
 // API tokens: `hapi_` and 256 random bits, shown once; only their SHA-256 is stored.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { sql } from 'kysely'
 import type { Scope } from '../application/actor.js'
+import {
+  countingUpsert,
+  type RateLimitResult,
+  type RateLimitRow,
+  rateLimitResult,
+} from '../application/rate-limits.js'
 import type { Db } from '../db/database.js'
 import type { UserRow } from '../db/schema.js'
 
@@ -141,18 +148,21 @@ export async function revokeApiToken(db: Db, userId: number, tokenId: number): P
 }
 
 export type TokenCheck =
-  | { ok: true; token: ApiToken; user: UserRow }
+  | { ok: true; token: ApiToken; user: UserRow; counted?: RateLimitResult }
   | { ok: false; reason: 'malformed' | 'unknown' | 'expired' }
 
-// Finds the row by the hash's first digits, then compares the whole hash in constant time.
+// Finds the row by the hash's first digits, then compares the whole hash in constant time. With
+// `count`, the request is counted against the token's rate limit (`api:token:<id>`) in the same
+// statement: one round trip for both.
 export async function validateApiToken(
   db: Db,
   token: string,
   now = new Date(),
+  count?: { limit: number; windowSeconds: number },
 ): Promise<TokenCheck> {
   if (!TOKEN_PATTERN.test(token)) return { ok: false, reason: 'malformed' }
   const hash = sha256(token)
-  const row = await db
+  const lookup = db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .selectAll('users')
@@ -167,10 +177,29 @@ export async function validateApiToken(
       'api_tokens.last_used_at',
     ])
     .where('api_tokens.lookup', '=', hash.slice(0, 16))
-    .executeTakeFirst()
-  if (!row || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash))) {
+  type Found = NonNullable<Awaited<ReturnType<typeof lookup.executeTakeFirst>>> & {
+    hits?: number | null
+    reset_in?: number | string | null
+  }
+  const found: Found | undefined = count
+    ? await db
+        .with('token', () => lookup)
+        // A raw CTE is not put in brackets by Kysely.
+        .with(
+          'hit',
+          () =>
+            sql<RateLimitRow>`(${countingUpsert(sql`'api:token:' || token.token_id`, count.windowSeconds, sql`from token`)})`,
+        )
+        .selectFrom('token')
+        .leftJoin('hit', (join) => join.onTrue())
+        .selectAll('token')
+        .select(['hit.hits', 'hit.reset_in'])
+        .executeTakeFirst()
+    : await lookup.executeTakeFirst()
+  if (!found || !timingSafeEqual(Buffer.from(found.token_hash), Buffer.from(hash))) {
     return { ok: false, reason: 'unknown' }
   }
+  const { hits, reset_in, ...row } = found
   if (row.expires_at && row.expires_at.getTime() <= now.getTime()) {
     return { ok: false, reason: 'expired' }
   }
@@ -195,6 +224,9 @@ export async function validateApiToken(
   return {
     ok: true,
     user,
+    ...(count && hits != null && reset_in != null
+      ? { counted: rateLimitResult(db, { hits, reset_in }, count.limit) }
+      : {}),
     token: toApiToken({
       id: token_id,
       user_id: user.id,

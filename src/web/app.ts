@@ -74,6 +74,7 @@ export function createApp({
     c.set('trustProxy', config.trustProxy)
     c.set('viewer', null)
     c.set('actor', ANONYMOUS)
+    c.set('tokenCounted', false)
     c.set('sessionId', null)
     c.set('sessionKey', null)
     c.set('csrfToken', '')
@@ -99,7 +100,12 @@ export function createApp({
   app.use(bodyLimit())
   app.use(sessionMiddleware())
   // The mock GitHub's own API takes its own bearer tokens, as github.com does.
-  app.use(bearerTokenMiddleware({ skip: (path) => path.startsWith('/mock-github/') }))
+  app.use(
+    bearerTokenMiddleware({
+      skip: (path) => path.startsWith('/mock-github/'),
+      counted: { rule: config.rateLimits.apiToken, paths: (path) => path.startsWith('/api/v1/') },
+    }),
+  )
   app.use('/settings/*', writeGuard())
   app.use('/:username/tables/:table/*', writeGuard())
   app.use(csrfMiddleware({ exempt: isCsrfExempt }))

@@ -4,7 +4,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { hitRateLimit } from '../../application/rate-limits.js'
+import { hitRateLimit, type RateLimitResult } from '../../application/rate-limits.js'
 import { addressKey } from '../../lib/address.js'
 import { describeWait, describeWindow, type RateRule } from '../../lib/rate-rule.js'
 import type { AppEnv } from '../env.js'
@@ -50,6 +50,17 @@ export async function countRequest(
     limit: rule.limit,
     windowSeconds: rule.windowSeconds,
   })
+  return answerCount(c, result, rule, tooMany)
+}
+
+// The headers for a request counted (here or along with its token's lookup), and past the limit
+// the message to answer with.
+export function answerCount(
+  c: Context<AppEnv>,
+  result: RateLimitResult,
+  rule: RateRule,
+  tooMany: string,
+): string | null {
   c.header('RateLimit-Limit', String(result.limit))
   c.header('RateLimit-Remaining', String(result.remaining))
   c.header('RateLimit-Reset', String(result.resetSeconds))
