@@ -21,7 +21,7 @@ const problemContent = { 'application/problem+json': { schema: resolver(ProblemS
 
 type Responses = Record<number, { description: string; content?: Record<string, unknown> }>
 
-export interface RouteDoc {
+interface RouteDocBase {
   // A stable name for generated clients (listRows, createTable …).
   operationId: string
   summary: string
@@ -31,10 +31,6 @@ export interface RouteDoc {
   ok: [number, v.GenericSchema | null, string?]
   // The JSON request body, validated in the handler with this same schema (see readBody).
   body?: v.GenericSchema
-  // The query parameters, validated in the handler with this same schema.
-  query?: v.ObjectSchema<v.ObjectEntries, undefined>
-  // Parameters no schema entry can state (the filters' open set of names), as OpenAPI objects.
-  extraParameters?: object[]
   problems: number[]
   security?: boolean
   // The request body is a file: its raw bytes, or a multipart form with a `file` field.
@@ -53,6 +49,17 @@ const fileBody = {
     },
   },
 }
+
+export type RouteDoc = RouteDocBase &
+  (
+    | { query?: undefined }
+    | {
+        // The query parameters, validated in the handler with this same schema.
+        query: v.ObjectSchema<v.ObjectEntries, undefined>
+        // Parameters no schema entry can state (the filters' open set of names), as OpenAPI objects.
+        extraParameters: object[]
+      }
+  )
 
 export function describe(doc: RouteDoc) {
   const [status, schema, text] = doc.ok
@@ -82,9 +89,7 @@ export function describe(doc: RouteDoc) {
       : {}),
     ...(doc.binaryBody ? { requestBody: fileBody } : {}),
     ...(doc.security === false ? { security: [] } : {}),
-    ...(doc.query
-      ? { parameters: [...queryParameters(doc.query), ...(doc.extraParameters ?? [])] }
-      : {}),
+    ...(doc.query ? { parameters: [...queryParameters(doc.query), ...doc.extraParameters] } : {}),
   } as Parameters<typeof describeRoute>[0])
 }
 

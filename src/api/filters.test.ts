@@ -65,6 +65,24 @@ describe('filters in the API', () => {
     expect((await res.text()).trim().split('\n')).toEqual(['Bird,Count', 'Robin,5', 'Wren,3'])
   })
 
+  it.each([
+    ['order=wings', 'order', 'Cannot order by “wings”: no such column.'],
+    ['after=nonsense', 'after', 'The `after` cursor is not one this API gave.'],
+    ['limit=0', 'limit', 'The query has invalid values.'],
+    [
+      `order=count&after=${Buffer.from('["many",1]').toString('base64url')}`,
+      'after',
+      'The `after` cursor does not fit this order.',
+    ],
+  ])('refuses %s with a 400 that says why', async (query, field, detail) => {
+    const { res, body } = await rows(query)
+    expect(res.status).toBe(400)
+    expect(body.detail).toBe(detail)
+    expect((body.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual([
+      `#/${field}`,
+    ])
+  })
+
   it('takes filters from the typed client as an object of parameters', async () => {
     const api = createClient<paths>({
       baseUrl: 'http://localhost/api/v1',

@@ -100,6 +100,8 @@ describe('filters on the table page', () => {
     expect(missing.headers.get('location')).toBe(`${base}?votes__gt=`)
     const { html: told } = await visitor.get(`${base}?votes__gt=`)
     expect(told).toContain('Votes: give a value (or use “is empty”).')
+    const plain = await visitor.request(`${base}?_filter_column=candidate&_filter_value=Ada`)
+    expect(plain.headers.get('location')).toBe(`${base}?candidate__exact=Ada`)
     const none = await visitor.request(`${base}?_filter_column=&_filter_op=exact`)
     expect(none.headers.get('location')).toBe(base)
     const html = await (await visitor.request(`${base}?day__isnull=1`)).text()

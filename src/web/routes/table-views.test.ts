@@ -77,6 +77,8 @@ describe('choosing columns', () => {
     const res = await owner.post(`${at(table)}/shown-columns`, { columns: 'candidate,party,nope' })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(`${at(table)}?saved=columns`)
+    const { html: saved } = await owner.get(`${at(table)}?saved=columns`)
+    expect(saved).toContain('Saved the default columns.')
     const { html } = await anonymousBrowser(t).get(at(table))
     expect(headers(html)).toEqual(['Candidate', 'Party'])
     const body = (await (await anonymousBrowser(t).request(`${at(table)}?format=json`)).json()) as {
@@ -109,6 +111,8 @@ describe('saved views', () => {
     const res = await saveView(owner, table, 'Labour by votes', query)
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(`${at(table)}/views/labour-by-votes?saved=view`)
+    const { html: saved } = await owner.get(`${at(table)}/views/labour-by-votes?saved=view`)
+    expect(saved).toContain('Saved the view.')
     const { html } = await anonymousBrowser(t).get(`${at(table)}/views/labour-by-votes`)
     expect(headers(html)).toEqual(['Candidate', 'Votes'])
     expect(names(html)).toEqual(['Ada', 'Cy'])
