@@ -180,6 +180,15 @@ describe('bodies', () => {
     expect(list.rows).toEqual([])
   })
 
+  it('refuses a body without a content type as unsupported: 415', async () => {
+    const res = await t.app.request('http://localhost/api/v1/ada/tables/animals/rows', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: new Uint8Array([123, 125]),
+    })
+    expect(res.status).toBe(415)
+  })
+
   it('reads JSON sent as a +json type', async () => {
     const res = await apiRequest(t, 'POST', '/ada/tables/animals/rows', {
       token,
