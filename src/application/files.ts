@@ -3,7 +3,6 @@
 // let go of once their change has committed.
 import { Readable } from 'node:stream'
 import { fileTypeFromBuffer } from 'file-type'
-import sharp from 'sharp'
 import { textProblem } from '../datasource/column-types.js'
 import {
   type FileRef,
@@ -104,6 +103,8 @@ const imageError = (message: string) => new InvalidError(message, { errors: { fi
 // Reads the image's size from its header, refuses one with too many pixels, then makes the
 // thumbnail (decoding with sharp's own pixel limit as a second guard).
 async function describeImage(storage: Storage, key: string) {
+  // Loaded at the first image, not at start-up: sharp and libvips take some 28 MB in each worker.
+  const { default: sharp } = await import('sharp')
   const open = async () => (await storage.get(key)) as Readable
   let width = 0
   let height = 0

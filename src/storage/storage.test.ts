@@ -40,15 +40,19 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hostedapi-files-'))
   backends.folder = () => folderStorage(dir)
   backends.postgres = () => postgresStorage(database.db, 100 * MB)
+  // Through openStorage, as the app opens it (the SDK loaded at first use).
   backends.s3 = () =>
-    s3Storage({
-      bucket: s3.bucket,
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      accessKeyId: 'S3RVER',
-      secretAccessKey: 'S3RVER',
-      prefix: S3_PREFIX,
-    })
+    openStorage(
+      {
+        kind: 's3',
+        bucket: s3.bucket,
+        region: 'us-east-1',
+        endpoint: s3.endpoint,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+      },
+      database.db,
+    )
 })
 
 afterAll(async () => {
@@ -199,10 +203,12 @@ describe('choosing a backend', () => {
     [{ DATABASE_URL: 'postgres://x@127.0.0.1/db', FILES_DIR: '/srv/files' }, 'folder'],
     [{ S3_BUCKET: 'b' }, 's3'],
     [{ BUCKETEER_BUCKET_NAME: 'b', DATABASE_URL: 'postgres://x@127.0.0.1/db' }, 's3'],
-  ])('%j → %s', (env, kind) => {
+  ])('%j → %s', async (env, kind) => {
     const config = readConfig({ NODE_ENV: 'test', ...env })
     const storage = openStorage(config.storage, database.db)
     expect(storage.kind).toBe(kind)
+    // Nothing opened yet (a bucket's SDK is loaded at first use), nothing to close.
+    if (kind === 's3') await storage.close()
   })
 
   it('reads the names Bucketeer sets, and S3_* over them', () => {
