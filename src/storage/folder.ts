@@ -1,6 +1,6 @@
 // The embedded default beside PGlite: one file per object in a folder, written whole or not at all.
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -17,10 +17,14 @@ export function folderStorage(dir: string): Storage {
       // object (and list() never sees a half-written one).
       const partial = join(dir, `.${key}.partial`)
       const counter = countBytes(maxBytes)
+      // Opened before the copy starts: a stream that opens its file lazily could create it after a
+      // failure had already cleaned up.
+      const file = await open(partial, 'w')
       try {
-        await pipeline(body, counter, createWriteStream(partial))
+        await pipeline(body, counter, file.createWriteStream())
         await rename(partial, pathOf(key))
       } catch (error) {
+        await file.close().catch(() => {})
         await rm(partial, { force: true })
         throw error
       }
