@@ -19,6 +19,9 @@ export function columnRepresentation(column: ColumnInfo) {
     unique: column.unique,
     default: column.defaultValue,
     choices: column.choices,
+    link: column.link
+      ? { table: column.link.tableSlug ?? null, on_delete: column.link.onDelete }
+      : null,
   }
 }
 

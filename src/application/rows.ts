@@ -16,6 +16,7 @@ import { normalizeSearch } from '../lib/search.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { type FieldErrors, InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
+import { refusing } from './refusals.js'
 
 // A listed value longer than this is cut (and flagged); the row itself has it whole.
 export const LIST_CELL_CHARS = 10_000
@@ -201,7 +202,7 @@ export async function removeRows(
   if (ids.length > writes.MAX_BULK_DELETE) {
     throw new InvalidError(`At most ${writes.MAX_BULK_DELETE} rows can be deleted at once.`)
   }
-  return ids.length ? writes.deleteRows(db, table, ids) : 0
+  return ids.length ? refusing(() => writes.deleteRows(db, table, ids)) : 0
 }
 
 // `expectedVersion` null deletes whatever the row holds now; a stale one refuses (412).
@@ -213,7 +214,7 @@ export async function removeRow(
   expectedVersion: number | null,
 ): Promise<void> {
   requireAccess(actor, table, 'write')
-  const result = await writes.deleteRow(db, table, rowId, expectedVersion)
+  const result = await refusing(() => writes.deleteRow(db, table, rowId, expectedVersion))
   if (result === null) throw new NotFoundError('This row')
   if (!result.ok) throw changedSince(rowId, expectedVersion, result.current)
 }

@@ -1,0 +1,245 @@
+// Link columns through the API: made only to the owner's tables, written as ids (unknown ones
+// refused naming the field), and the two behaviours on delete, on whichever driver the tests run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sessionActor } from '../application/actor.js'
+import { removeRows } from '../application/rows.js'
+import { findTable } from '../datasource/catalog.js'
+import type { TableInfo } from '../datasource/types.js'
+import { apiRequest, tokenFor } from '../test/api.js'
+import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'
+import { birdTable } from '../test/tables.js'
+
+let t: TestApp
+let token: string
+let ada: { id: number; username: string }
+beforeAll(async () => {
+  t = await createTestApp()
+  ada = (await signedInBrowser(t, 'ada')).user
+  token = await tokenFor(t, ada.id, ['read', 'write', 'schema'])
+  const grace = (await signedInBrowser(t, 'grace')).user
+  await birdTable(t, grace.id, 'Theirs')
+  // Birds: 1 Wren, 2 Robin.
+  await birdTable(t, ada.id, 'Birds')
+})
+afterAll(() => t.database.close())
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const res = await apiRequest(t, method, `/ada${path}`, { token, body })
+  const text = await res.text()
+  // biome-ignore lint/suspicious/noExplicitAny: answers of several shapes, read field by field
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, any> }
+}
+
+let tables = 0
+// A table of sightings with a link to Birds.
+async function sightings(onDelete: 'clear' | 'refuse', required = false) {
+  const name = `Sightings ${++tables}`
+  const made = await call('POST', '/tables', {
+    name,
+    columns: [
+      { name: 'Place', type: 'text' },
+      { name: 'Bird', type: 'link', required, link: { table: 'birds', on_delete: onDelete } },
+    ],
+  })
+  expect(made.status).toBe(201)
+  return made.body.slug as string
+}
+
+const pointers = (body: Record<string, unknown>) =>
+  (body.errors as { pointer: string }[]).map((error) => error.pointer)
+
+describe('making link columns', () => {
+  it('makes a real link to a table of the same owner, shown in the schema', async () => {
+    const slug = await sightings('refuse')
+    const schema = await call('GET', `/tables/${slug}`)
+    expect(schema.body.columns[1]).toMatchObject({
+      slug: 'bird',
+      type: 'link',
+      link: { table: 'birds', on_delete: 'refuse' },
+    })
+    const added = await call('POST', `/tables/${slug}/columns`, {
+      name: 'Seen after',
+      type: 'link',
+      link: { table: slug, on_delete: 'clear' },
+    })
+    expect(added.status).toBe(201)
+    expect(added.body.columns[2].link).toEqual({ table: slug, on_delete: 'clear' })
+  })
+
+  it.each([
+    ['no target', { type: 'link' }, 'link'],
+    [
+      'another owner’s table',
+      { type: 'link', link: { table: 'theirs', on_delete: 'clear' } },
+      'link',
+    ],
+    ['a missing table', { type: 'link', link: { table: 'nowhere', on_delete: 'clear' } }, 'link'],
+    ['a bad on_delete', { type: 'link', link: { table: 'birds', on_delete: 'cascade' } }, 'link'],
+    [
+      'a required link that clears',
+      { type: 'link', required: true, link: { table: 'birds', on_delete: 'clear' } },
+      'required',
+    ],
+    [
+      'a default',
+      { type: 'link', default: 1, link: { table: 'birds', on_delete: 'clear' } },
+      'default',
+    ],
+  ])('refuses %s with a 400 naming the field, and adds nothing', async (_, body, field) => {
+    const slug = await sightings('clear')
+    const res = await call('POST', `/tables/${slug}/columns`, { name: 'Other', ...body })
+    expect(res.status).toBe(400)
+    expect(pointers(res.body).some((pointer) => pointer.startsWith(`#/${field}`))).toBe(true)
+    expect((await call('GET', `/tables/${slug}`)).body.columns).toHaveLength(2)
+  })
+
+  it('refuses a new table whose link points at another owner’s table, and makes nothing', async () => {
+    const res = await call('POST', '/tables', {
+      name: 'Stolen',
+      columns: [{ name: 'Bird', type: 'link', link: { table: 'theirs', on_delete: 'refuse' } }],
+    })
+    expect(res.status).toBe(400)
+    expect((await call('GET', '/tables/stolen')).status).toBe(404)
+  })
+
+  it.each([
+    ['place', 'link'],
+    ['bird', 'text'],
+  ])('refuses to retype %s to %s', async (column, type) => {
+    const slug = await sightings('clear')
+    const res = await call('PATCH', `/tables/${slug}/columns/${column}`, { type })
+    expect(res.status).toBe(400)
+    expect(pointers(res.body)).toEqual(['#/type'])
+  })
+})
+
+describe('writing links', () => {
+  it('takes an id, as a number or a string, and reads it back', async () => {
+    const slug = await sightings('clear')
+    const a = await call('POST', `/tables/${slug}/rows`, { place: 'Park', bird: 2 })
+    expect(a.status).toBe(201)
+    expect(a.body.values.bird).toBe(2)
+    const b = await call('POST', `/tables/${slug}/rows`, { place: 'Pond', bird: '1' })
+    expect(b.body.values.bird).toBe(1)
+  })
+
+  it.each([
+    [{ bird: 99 }, '#/bird'],
+    [{ bird: 'robin' }, '#/bird'],
+    [{ bird: 0 }, '#/bird'],
+    [{ bird: -1 }, '#/bird'],
+    [[{ bird: 1 }, { bird: 12345 }], '#/1/bird'],
+  ])('refuses %j with a 400 naming the field, and stores nothing', async (body, pointer) => {
+    const slug = await sightings('clear')
+    const res = await call('POST', `/tables/${slug}/rows`, body)
+    expect(res.status).toBe(400)
+    expect(pointers(res.body)).toEqual([pointer])
+    expect((await call('GET', `/tables/${slug}/rows`)).body.rows).toHaveLength(0)
+  })
+
+  it('refuses an unknown id on update too', async () => {
+    const slug = await sightings('clear')
+    const made = await call('POST', `/tables/${slug}/rows`, { bird: 1 })
+    const res = await call('PATCH', `/tables/${slug}/rows/${made.body.id}`, { bird: 404 })
+    expect(res.status).toBe(400)
+    expect(pointers(res.body)).toEqual(['#/bird'])
+  })
+
+  it('imports ids from CSV and refuses an unknown one with its line and column', async () => {
+    const slug = await sightings('clear')
+    const csv = async (text: string) =>
+      apiRequest(t, 'POST', `/ada/tables/${slug}/rows`, {
+        token,
+        body: text,
+        headers: { 'content-type': 'text/csv' },
+      })
+    expect((await csv('place,bird\nPark,1\nPond,2\n')).status).toBe(201)
+    const bad = await csv('place,bird\nPark,1\nPond,77\nLake,2\n')
+    expect(bad.status).toBe(400)
+    const problem = await bad.json()
+    expect(problem.line).toBe(3)
+    expect(problem.column).toBe('Bird')
+    expect(problem.detail).toContain('no row of the linked table has id 77')
+    expect((await call('GET', `/tables/${slug}/rows`)).body.rows).toHaveLength(2)
+  })
+
+  it('exports links as ids', async () => {
+    const slug = await sightings('clear')
+    await call('POST', `/tables/${slug}/rows`, { place: 'Park', bird: 2 })
+    const csv = await apiRequest(t, 'GET', `/ada/tables/${slug}/export.csv`, { token })
+    expect(csv.status).toBe(200)
+    expect(await csv.text()).toContain('Park,2')
+    const json = await apiRequest(t, 'GET', `/ada/tables/${slug}/export.json`, { token })
+    expect(await json.json()).toEqual([{ id: expect.any(Number), place: 'Park', bird: 2 }])
+  })
+})
+
+describe('deleting linked rows and tables', () => {
+  async function fresh(name: string): Promise<TableInfo> {
+    const table = await birdTable(t, ada.id, name)
+    return table
+  }
+
+  it('clears the links to a deleted row', async () => {
+    const slug = await sightings('clear')
+    const made = await call('POST', `/tables/${slug}/rows`, { place: 'Park', bird: 2 })
+    expect((await call('DELETE', '/tables/birds/rows/2')).status).toBe(204)
+    const row = await call('GET', `/tables/${slug}/rows/${made.body.id}`)
+    expect(row.body.values.bird).toBeNull()
+    // Robin again, for the tests after.
+    await call('POST', '/tables/birds/rows', { bird: 'Robin', count: 5 })
+  })
+
+  it('refuses to delete a row others link to (409 naming them), one or many', async () => {
+    const target = await fresh('Perches')
+    const name = `Nests ${++tables}`
+    const made = await call('POST', '/tables', {
+      name,
+      columns: [{ name: 'Perch', type: 'link', link: { table: target.slug, on_delete: 'refuse' } }],
+    })
+    const slug = made.body.slug as string
+    const nest = await call('POST', `/tables/${slug}/rows`, { perch: 1 })
+    const res = await call('DELETE', `/tables/${target.slug}/rows/1`)
+    expect(res.status).toBe(409)
+    expect(res.body.detail).toContain(
+      `row 1 is linked from “${name}” (column “Perch”): row ${nest.body.id}`,
+    )
+    expect((await call('GET', `/tables/${target.slug}/rows/1`)).status).toBe(200)
+    const actor = sessionActor({ id: ada.id, username: 'ada' } as never)
+    const current = await findTable(t.database.db, 'ada', target.slug)
+    if (current.found !== 'table') throw new Error('no table')
+    await expect(removeRows(t.database.db, actor, current.table, [1, 2])).rejects.toMatchObject({
+      kind: 'conflict',
+    })
+    expect((await call('GET', `/tables/${target.slug}/rows/2`)).status).toBe(200)
+    // Unlinked, it goes.
+    await call('PATCH', `/tables/${slug}/rows/${nest.body.id}`, { perch: null })
+    expect((await call('DELETE', `/tables/${target.slug}/rows/1`)).status).toBe(204)
+  })
+
+  it('refuses to delete a table others link to, until the link column goes', async () => {
+    const target = await fresh('Roosts')
+    const name = `Flocks ${++tables}`
+    const made = await call('POST', '/tables', {
+      name,
+      columns: [{ name: 'Roost', type: 'link', link: { table: target.slug, on_delete: 'clear' } }],
+    })
+    const res = await call('DELETE', `/tables/${target.slug}`)
+    expect(res.status).toBe(409)
+    expect(res.body.detail).toContain(`“Roost” of “${name}”`)
+    expect((await call('GET', `/tables/${target.slug}`)).status).toBe(200)
+    expect((await call('DELETE', `/tables/${made.body.slug}/columns/roost`)).status).toBe(204)
+    expect((await call('DELETE', `/tables/${target.slug}`)).status).toBe(204)
+  })
+
+  it('deletes a table that links only to itself', async () => {
+    const made = await call('POST', '/tables', { name: 'Selfish', columns: [] })
+    await call('POST', '/tables/selfish/columns', {
+      name: 'Parent',
+      type: 'link',
+      link: { table: 'selfish', on_delete: 'refuse' },
+    })
+    expect(made.status).toBe(201)
+    expect((await call('DELETE', '/tables/selfish')).status).toBe(204)
+  })
+})
