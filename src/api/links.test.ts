@@ -6,7 +6,13 @@ import { removeRows } from '../application/rows.js'
 import { findTable } from '../datasource/catalog.js'
 import type { TableInfo } from '../datasource/types.js'
 import { apiRequest, tokenFor } from '../test/api.js'
-import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'
+import {
+  anonymousBrowser,
+  createTestApp,
+  signedInBrowser,
+  type TestApp,
+  tableCells,
+} from '../test/app.js'
 import { birdTable } from '../test/tables.js'
 
 let t: TestApp
@@ -118,9 +124,54 @@ describe('writing links', () => {
     const slug = await sightings('clear')
     const a = await call('POST', `/tables/${slug}/rows`, { place: 'Park', bird: 2 })
     expect(a.status).toBe(201)
-    expect(a.body.values.bird).toBe(2)
+    expect(a.body.values.bird).toEqual({
+      id: 2,
+      display: 'Robin',
+      url: 'http://localhost/ada/tables/birds/2',
+    })
     const b = await call('POST', `/tables/${slug}/rows`, { place: 'Pond', bird: '1' })
-    expect(b.body.values.bird).toBe(1)
+    expect(b.body.values.bird).toMatchObject({ id: 1, display: 'Wren' })
+    const list = await call('GET', `/tables/${slug}/rows`)
+    expect(
+      list.body.rows.map(
+        (row: { values: { bird: { display: string } } }) => row.values.bird.display,
+      ),
+    ).toEqual(['Robin', 'Wren'])
+    const changed = await call('PATCH', `/tables/${slug}/rows/${a.body.id}`, { bird: 1 })
+    expect(changed.body.values.bird).toMatchObject({ id: 1, display: 'Wren' })
+  })
+
+  it('shows the grid and row page with the linked row’s name and page, and “Linked from”', async () => {
+    const slug = await sightings('clear')
+    const made = await call('POST', `/tables/${slug}/rows`, { place: 'Park <b>', bird: 2 })
+    await call('POST', `/tables/${slug}/rows`, { place: 'Pond', bird: 2 })
+    const { browser } = await signedInBrowser(t, 'ada')
+    const grid = (await browser.get(`/ada/tables/${slug}`)).html
+    expect(grid).toContain('<a href="/ada/tables/birds/2">Robin</a>')
+    expect(grid).toContain('Park &lt;b&gt;')
+    const row = (await browser.get(`/ada/tables/${slug}/${made.body.id}`)).html
+    expect(row).toContain('<a href="/ada/tables/birds/2">Robin</a>')
+    const target = (await browser.get('/ada/tables/birds/2')).html
+    expect(target).toContain('Linked from')
+    expect(target).toContain(`href="/ada/tables/${slug}?bird__exact=2"`)
+    expect(target).toContain('(Bird): 2 rows')
+    const filtered = (await browser.get(`/ada/tables/${slug}?bird__exact=2`)).html
+    expect(filtered).toContain('Pond')
+  })
+
+  it('shows no display value of a private table to others', async () => {
+    const slug = await sightings('clear')
+    await call('PATCH', '/tables/birds', { visibility: 'private' })
+    try {
+      const made = await call('POST', `/tables/${slug}/rows`, { place: 'Park', bird: 2 })
+      const res = await apiRequest(t, 'GET', `/ada/tables/${slug}/rows/${made.body.id}`)
+      expect((await res.json()).values.bird).toEqual({ id: 2, display: null, url: null })
+      const { html } = await anonymousBrowser(t).get(`/ada/tables/${slug}`)
+      expect(tableCells(html)[0]).toContain('Row 2')
+      expect(html).not.toContain('Robin')
+    } finally {
+      await call('PATCH', '/tables/birds', { visibility: 'public' })
+    }
   })
 
   it.each([

@@ -5,7 +5,7 @@ import * as v from 'valibot'
 import type { Db } from '../db/database.js'
 import { ColumnChangeError } from './column-errors.js'
 import { columnRef, tableRef } from './names.js'
-import type { LinkTarget } from './types.js'
+import type { LinkTarget, TableInfo } from './types.js'
 
 const FOREIGN_KEY_VIOLATION = '23503'
 // How many linking rows a refusal names.
@@ -112,4 +112,62 @@ export async function linkingRows(db: Db, tableId: number, ids: number[]): Promi
     }
   }
   return found
+}
+
+// The most characters of a display value read.
+const DISPLAY_CHARS = 200
+
+// The display values of `ids` in `target`: its first text column (absent: none), or null for a row
+// with no value there. Rows that are not there are left out. One query on the primary key.
+export async function linkDisplays(
+  db: Db,
+  target: TableInfo,
+  ids: number[],
+): Promise<Map<number, string | null>> {
+  const shown = target.columns.find((column) => column.type === 'text')
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Map()
+  const value = shown ? sql`left(${columnRef(shown.id)}, ${DISPLAY_CHARS})` : sql`null`
+  const { rows } = await sql<{ id: string | number; display: string | null }>`
+    select id, ${value} as display from ${tableRef(target.id)}
+    where id in (${sql.join(unique)})`.execute(db)
+  return new Map(rows.map((row) => [Number(row.id), row.display]))
+}
+
+export interface LinkingColumn {
+  tableId: number
+  columnId: number
+  column: string
+  // How many of its rows link to the row asked about.
+  count: number
+}
+
+// The link columns that point at `tableId`, each with how many rows link to `rowId` (each count an
+// index scan: every column has a B-tree index).
+export async function linkingCounts(
+  db: Db,
+  tableId: number,
+  rowId: number,
+): Promise<LinkingColumn[]> {
+  const links = await db
+    .selectFrom('columns')
+    .select(['id', 'table_id', 'name'])
+    .where('link_table_id', '=', tableId)
+    .orderBy('table_id')
+    .orderBy('position')
+    .execute()
+  const counts: LinkingColumn[] = []
+  for (const link of links) {
+    const { rows } = await sql<{ n: string | number }>`
+      select count(*) as n from ${tableRef(link.table_id)} where ${columnRef(link.id)} = ${rowId}`.execute(
+      db,
+    )
+    counts.push({
+      tableId: link.table_id,
+      columnId: link.id,
+      column: link.name,
+      count: Number(rows[0]?.n),
+    })
+  }
+  return counts
 }

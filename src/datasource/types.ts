@@ -68,4 +68,13 @@ export interface Row {
   cells: (string | null)[]
   // For a grid's rows, whose values are cut short: which cells were.
   truncated?: boolean[]
+  // Link cells with a value, by column index: the linked row as a reader may see it.
+  links?: Record<number, LinkedRow>
+}
+
+// `display` and `url` are null when the reader may not see the linked table (or the row is gone).
+export interface LinkedRow {
+  id: number
+  display: string | null
+  url: string | null
 }
