@@ -294,3 +294,45 @@ describe('deleting linked rows and tables', () => {
     expect((await call('DELETE', '/tables/selfish')).status).toBe(204)
   })
 })
+
+describe('link columns in the pages', () => {
+  it('adds a link column from the columns page, and shows its error on a bad target', async () => {
+    const { browser } = await signedInBrowser(t, 'ada')
+    const slug = await sightings('clear')
+    const page = await browser.get(`/ada/tables/${slug}/columns`)
+    expect(page.html).toContain('<option value="birds">Birds</option>')
+    const bad = await browser.post(`/ada/tables/${slug}/columns`, {
+      name: 'Other',
+      type: 'link',
+      link_table: 'theirs',
+      link_on_delete: 'clear',
+    })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('Pick one of your own tables to link to')
+    const good = await browser.post(`/ada/tables/${slug}/columns`, {
+      name: 'Other',
+      type: 'link',
+      link_table: 'birds',
+      link_on_delete: 'refuse',
+    })
+    expect(good.status).toBe(303)
+    const schema = await call('GET', `/tables/${slug}`)
+    expect(schema.body.columns[2].link).toEqual({ table: 'birds', on_delete: 'refuse' })
+    const edit = await browser.get(`/ada/tables/${slug}/columns/other`)
+    expect(edit.res.status).toBe(200)
+  })
+
+  it('takes the linked row’s id in the row form, refusing an unknown one on its field', async () => {
+    const { browser } = await signedInBrowser(t, 'ada')
+    const slug = await sightings('clear')
+    const form = await browser.get(`/ada/tables/${slug}/new`)
+    expect(form.html).toContain('The id of the linked row')
+    const bad = await browser.post(`/ada/tables/${slug}/new`, { place: 'Park', bird: '404' })
+    expect(bad.status).toBe(400)
+    expect(await bad.text()).toContain('No row of the linked table has this id')
+    const good = await browser.post(`/ada/tables/${slug}/new`, { place: 'Park', bird: '1' })
+    expect(good.status).toBe(303)
+    const rows = await call('GET', `/tables/${slug}/rows?bird__notnull`)
+    expect(rows.body.rows).toHaveLength(1)
+  })
+})
