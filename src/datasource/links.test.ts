@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { ColumnChangeError } from './column-errors.js'
 import { changedColumnShape, newColumnShape } from './column-spec.js'
+import { parseTypedValue, parseValue } from './column-types.js'
 import { RowLinkedError, TableLinkedError } from './links.js'
 import type { ColumnInfo, ColumnSpec } from './types.js'
 
@@ -86,5 +87,30 @@ describe('refusal messages', () => {
     expect(new RowLinkedError([]).message).toBe(
       'Nothing was deleted: other rows link to it. Change or delete those links first',
     )
+  })
+})
+
+describe('link values', () => {
+  it.each([
+    ['7', '7'],
+    [' 0042 ', '42'],
+    ['0', null],
+    ['-1', null],
+    ['1.5', null],
+    ['1'.repeat(19), null],
+    ['Robin', null],
+  ])('reads %j from a form as %j', (text, value) => {
+    const parsed = parseValue('link', text)
+    expect(parsed.ok ? parsed.value : null).toBe(value)
+  })
+
+  it.each([
+    [7, '7'],
+    ['8', '8'],
+    [2 ** 60, null],
+    [true, null],
+  ])('reads %j from JSON as %j', (input, value) => {
+    const parsed = parseTypedValue('link', input)
+    expect(parsed.ok ? parsed.value : null).toBe(value)
   })
 })
