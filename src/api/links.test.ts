@@ -336,3 +336,28 @@ describe('link columns in the pages', () => {
     expect(rows.body.rows).toHaveLength(1)
   })
 })
+
+describe('refusals in the pages', () => {
+  it('refuses deleting a linked row or table with a 409 page that says why', async () => {
+    const { browser } = await signedInBrowser(t, 'ada')
+    const target = await birdTable(t, ada.id, 'Branches')
+    const made = await call('POST', '/tables', {
+      name: 'Twigs',
+      columns: [
+        { name: 'Branch', type: 'link', link: { table: target.slug, on_delete: 'refuse' } },
+      ],
+    })
+    await call('POST', `/tables/${made.body.slug}/rows`, { branch: 2 })
+    await browser.get(`/ada/tables/${target.slug}/2`)
+    const one = await browser.post(`/ada/tables/${target.slug}/2/delete`)
+    expect(one.status).toBe(409)
+    expect(await one.text()).toContain('row 2 is linked from “Twigs” (column “Branch”): row 1')
+    const many = await browser.post(`/ada/tables/${target.slug}/delete-rows`, { ids: '2' })
+    expect(many.status).toBe(409)
+    await browser.get(`/ada/tables/${target.slug}/settings`)
+    const table = await browser.post(`/ada/tables/${target.slug}/delete`, { confirm: 'Branches' })
+    expect(table.status).toBe(409)
+    expect(await table.text()).toContain('Other tables link to this one (“Branch” of “Twigs”)')
+    expect((await call('GET', `/tables/${target.slug}/rows/2`)).status).toBe(200)
+  })
+})
