@@ -361,3 +361,45 @@ describe('refusals in the pages', () => {
     expect((await call('GET', `/tables/${target.slug}/rows/2`)).status).toBe(200)
   })
 })
+
+describe('links under concurrent edits', () => {
+  it('never keeps a link to a row deleted at the same moment', async () => {
+    const target = await birdTable(t, ada.id, 'Ledges')
+    const made = await call('POST', '/tables', {
+      name: 'Gulls',
+      columns: [{ name: 'Ledge', type: 'link', link: { table: target.slug, on_delete: 'refuse' } }],
+    })
+    const slug = made.body.slug as string
+    for (let round = 0; round < 5; round++) {
+      const row = await call('POST', `/tables/${target.slug}/rows`, { bird: `Ledge ${round}` })
+      const [link, gone] = await Promise.all([
+        call('POST', `/tables/${slug}/rows`, { ledge: row.body.id }),
+        call('DELETE', `/tables/${target.slug}/rows/${row.body.id}`),
+      ])
+      // One wins: the link (and the delete is refused), or the delete (and the link is refused).
+      expect([link.status, gone.status].sort()).toEqual(
+        link.status === 201 ? [201, 409] : [204, 400],
+      )
+      const still = await call('GET', `/tables/${target.slug}/rows/${row.body.id}`)
+      expect(still.status).toBe(link.status === 201 ? 200 : 404)
+    }
+  })
+
+  it('never makes a link to a table deleted at the same moment', async () => {
+    for (let round = 0; round < 3; round++) {
+      const target = await birdTable(t, ada.id, `Cliffs ${round}`)
+      const made = await call('POST', '/tables', { name: `Puffins ${round}`, columns: [] })
+      const [added, gone] = await Promise.all([
+        call('POST', `/tables/${made.body.slug}/columns`, {
+          name: 'Cliff',
+          type: 'link',
+          link: { table: target.slug, on_delete: 'clear' },
+        }),
+        call('DELETE', `/tables/${target.slug}`),
+      ])
+      expect([added.status, gone.status].sort()).toEqual(
+        added.status === 201 ? [201, 409] : [204, 400],
+      )
+    }
+  })
+})
