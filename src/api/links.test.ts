@@ -99,6 +99,25 @@ describe('making link columns', () => {
     expect((await call('GET', `/tables/${slug}`)).body.columns).toHaveLength(2)
   })
 
+  it('refuses a required link on a table with rows, and takes one later once every row has a link', async () => {
+    const res = await call('POST', '/tables/birds/columns', {
+      name: 'Mate',
+      type: 'link',
+      required: true,
+      link: { table: 'birds', on_delete: 'refuse' },
+    })
+    expect(res.status).toBe(400)
+    expect(pointers(res.body)).toEqual(['#/required'])
+    expect(res.body.detail).toContain('2 rows would have no link')
+    const slug = await sightings('refuse')
+    await call('POST', `/tables/${slug}/rows`, { bird: 1 })
+    expect((await call('PATCH', `/tables/${slug}/columns/bird`, { required: true })).status).toBe(
+      200,
+    )
+    const missing = await call('POST', `/tables/${slug}/rows`, { place: 'Park' })
+    expect(pointers(missing.body)).toEqual(['#/bird'])
+  })
+
   it('refuses a new table whose link points at another owner’s table, and makes nothing', async () => {
     const res = await call('POST', '/tables', {
       name: 'Stolen',

@@ -118,6 +118,12 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
       )
     }
     const rows = shape.required || shape.unique ? await countRows(trx, table.id) : 0
+    if (shape.required && shape.link && rows > 0) {
+      throw new ColumnChangeError(
+        `${count(rows, 'row', 'rows')} would have no link; add the column as optional, fill it in, then make it required`,
+        'required',
+      )
+    }
     if (shape.required && shape.defaultValue === null && rows > 0) {
       throw new ColumnChangeError(
         `${count(rows, 'row', 'rows')} would have no value; give a default value`,
