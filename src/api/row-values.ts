@@ -15,7 +15,10 @@ function columnJsonSchema(column: ColumnInfo): Record<string, unknown> {
   }
   const { $schema: _, ...schema } = toJsonSchema(definition.typedSchema, { errorMode: 'ignore' })
   const value = column.choices ? { ...schema, enum: column.choices } : schema
-  const description = `${column.name} (${definition.label}${column.required ? ', required' : ''}${column.unique ? ', unique' : ''})`
+  const linkNote = column.link
+    ? ': written as the linked row’s id, read as { id, display, url }'
+    : ''
+  const description = `${column.name} (${definition.label}${column.required ? ', required' : ''}${column.unique ? ', unique' : ''})${linkNote}`
   return column.required
     ? { ...value, description }
     : { anyOf: [value, { type: 'null' }], description }

@@ -47,6 +47,24 @@ const choices = v.pipe(
   v.description('The allowed values of a choice column.'),
 )
 
+const linkInput = v.pipe(
+  v.nullable(
+    strict({
+      table: v.pipe(
+        v.string('Must be the slug of one of your tables'),
+        v.description('The slug of the table to link to (one of the same owner’s).'),
+      ),
+      on_delete: v.pipe(
+        v.picklist(['clear', 'refuse'], 'Must be clear or refuse'),
+        v.description(
+          'What deleting a linked row does: `clear` empties the links to it; `refuse` refuses the delete (409), naming the rows that link to it.',
+        ),
+      ),
+    }),
+  ),
+  v.description('For a `link` column: the table it links to.'),
+)
+
 export const ColumnInputSchema = v.pipe(
   strict({
     name: name('A column name'),
@@ -55,6 +73,7 @@ export const ColumnInputSchema = v.pipe(
     unique: v.optional(v.boolean('Must be true or false'), false),
     default: v.optional(defaultValue, null),
     choices: v.optional(choices, null),
+    link: v.optional(linkInput, null),
   }),
   v.metadata({ ref: 'ColumnInput' }),
 )
@@ -127,6 +146,12 @@ const ColumnSchema = v.pipe(
     unique: v.boolean(),
     default: v.nullable(v.string()),
     choices: v.nullable(v.array(v.string())),
+    link: v.nullable(
+      v.object({
+        table: v.nullable(v.string()),
+        on_delete: v.picklist(['clear', 'refuse']),
+      }),
+    ),
   }),
   v.metadata({ ref: 'Column' }),
 )

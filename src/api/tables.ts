@@ -46,6 +46,7 @@ function columnSpec(input: v.InferOutput<typeof ColumnInputSchema>, field = 'def
     unique: input.unique,
     defaultValue: defaultText(input.type, input.default, input.choices, field),
     choices: input.choices,
+    link: input.link ? { tableSlug: input.link.table, onDelete: input.link.on_delete } : null,
   }
 }
 

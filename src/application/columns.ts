@@ -1,5 +1,6 @@
 // A table's columns for an actor with the schema scope: add, change (rename, retype, constraints), move, drop.
 
+import { listTables } from '../datasource/catalog.js'
 import type { ColumnChanges } from '../datasource/columns.js'
 import * as columns from '../datasource/columns.js'
 import type { ColumnInfo, ColumnSpec, TableInfo } from '../datasource/types.js'
@@ -13,6 +14,13 @@ export function findColumn(table: TableInfo, slug: string): ColumnInfo {
   const column = table.columns.find((candidate) => candidate.slug === slug)
   if (!column) throw new NotFoundError('This column')
   return column
+}
+
+// The tables a new link column of `table` may point at: its owner's, itself included.
+export async function linkTargets(db: Db, actor: Actor, table: TableInfo) {
+  requireAccess(actor, table, 'schema')
+  const tables = await listTables(db, { ownerId: table.owner.id, viewerId: table.owner.id })
+  return tables.map((target) => ({ slug: target.slug, name: target.name }))
 }
 
 // Each returns the table as it is after the change.

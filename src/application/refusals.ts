@@ -1,6 +1,7 @@
 // The data layer's typed refusals, turned into the application's errors (with the field at fault).
 import { ColumnChangeError, ConstraintError, ConversionError } from '../datasource/columns.js'
 import { ImportError } from '../datasource/import.js'
+import { RowLinkedError, TableLinkedError } from '../datasource/links.js'
 import { TableSettingsError } from '../datasource/table-settings.js'
 import { SlugTakenError } from '../datasource/tables.js'
 import { AppError, ConflictError, ForbiddenError, InvalidError } from './errors.js'
@@ -41,6 +42,18 @@ export function asAppError(error: unknown): AppError | null {
   if (error instanceof ColumnChangeError) {
     return new InvalidError(error.message, {
       errors: { [columnField(error.field)]: error.message },
+    })
+  }
+  if (error instanceof TableLinkedError) {
+    return new ConflictError(error.message, {
+      errors: { form: error.message },
+      details: { links: error.links },
+    })
+  }
+  if (error instanceof RowLinkedError) {
+    return new ConflictError(error.message, {
+      errors: { form: error.message },
+      details: { linkedFrom: error.rows },
     })
   }
   if (error instanceof ImportError) {

@@ -19,6 +19,9 @@ export function columnRepresentation(column: ColumnInfo) {
     unique: column.unique,
     default: column.defaultValue,
     choices: column.choices,
+    link: column.link
+      ? { table: column.link.tableSlug ?? null, on_delete: column.link.onDelete }
+      : null,
   }
 }
 
@@ -81,10 +84,24 @@ export function fileValue(table: TableInfo, row: Row, index: number, absolute: A
   }
 }
 
+// A link cell as a reader sees it: `{ id, display, url }` (display and url null when the reader
+// may not see the linked table, or the row is not there).
+export function linkValue(row: Row, index: number, absolute: Absolute) {
+  const cell = row.cells[index] ?? null
+  if (cell === null) return null
+  const linked = row.links?.[index]
+  return {
+    id: Number(cell),
+    display: linked?.display ?? null,
+    url: linked?.url ? absolute(linked.url) : null,
+  }
+}
+
 function rowValuesWithFiles(table: TableInfo, row: Row, absolute: Absolute) {
   const values = rowValues(table, row)
   table.columns.forEach((column, index) => {
     if (isFileType(column.type)) values[column.slug] = fileValue(table, row, index, absolute)
+    if (column.link) values[column.slug] = linkValue(row, index, absolute)
   })
   return values
 }

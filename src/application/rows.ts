@@ -16,6 +16,8 @@ import { normalizeSearch } from '../lib/search.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { type FieldErrors, InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
+import { withLinks } from './links.js'
+import { refusing } from './refusals.js'
 
 // A listed value longer than this is cut (and flagged); the row itself has it whole.
 export const LIST_CELL_CHARS = 10_000
@@ -104,7 +106,8 @@ export async function listRowsByCursor(
       limit: rowsPerPage(table, query.limit),
       cellChars: LIST_CELL_CHARS,
     })
-    return { ...page, search, filters, order: query.order || null }
+    const rows = await withLinks(db, actor, table, page.rows)
+    return { ...page, rows, search, filters, order: query.order || null }
   } catch (error) {
     // A cursor whose sort value does not fit the column (made for another order, or edited).
     if (!String((error as { code?: string }).code ?? '').startsWith('22')) throw error
@@ -122,14 +125,15 @@ export async function readPage(
   query: RowQuery,
 ): Promise<RowPage> {
   requireAccess(actor, table, 'read')
-  return listRows(db, table, query)
+  const page = await listRows(db, table, query)
+  return { ...page, rows: await withLinks(db, actor, table, page.rows) }
 }
 
 export async function readRow(db: Db, actor: Actor, table: TableInfo, rowId: number): Promise<Row> {
   requireAccess(actor, table, 'read')
   const row = await getRow(db, table, rowId)
   if (!row) throw new NotFoundError('This row')
-  return row
+  return (await withLinks(db, actor, table, [row]))[0] as Row
 }
 
 export type RowInput = 'form' | 'typed'
@@ -144,7 +148,7 @@ export async function createRows(
 ): Promise<Row[]> {
   requireAccess(actor, table, 'write')
   const result = await writes.insertRows(db, table, inputs, { input })
-  if (result.ok) return result.rows
+  if (result.ok) return withLinks(db, actor, table, result.rows)
   const errors: FieldErrors = {}
   for (const entry of result.errors) {
     for (const [field, message] of Object.entries(entry.errors)) {
@@ -183,7 +187,7 @@ export async function changeRow(
   requireAccess(actor, table, 'write')
   const result = await writes.updateRow(db, table, rowId, expectedVersion, values, options)
   if (result === null) throw new NotFoundError('This row')
-  if (result.ok) return result.row
+  if (result.ok) return (await withLinks(db, actor, table, [result.row]))[0] as Row
   if ('conflict' in result) throw changedSince(rowId, expectedVersion, result.current)
   throw new InvalidError('A value cannot be stored; nothing was changed.', {
     errors: result.errors,
@@ -201,7 +205,7 @@ export async function removeRows(
   if (ids.length > writes.MAX_BULK_DELETE) {
     throw new InvalidError(`At most ${writes.MAX_BULK_DELETE} rows can be deleted at once.`)
   }
-  return ids.length ? writes.deleteRows(db, table, ids) : 0
+  return ids.length ? refusing(() => writes.deleteRows(db, table, ids)) : 0
 }
 
 // `expectedVersion` null deletes whatever the row holds now; a stale one refuses (412).
@@ -213,7 +217,7 @@ export async function removeRow(
   expectedVersion: number | null,
 ): Promise<void> {
   requireAccess(actor, table, 'write')
-  const result = await writes.deleteRow(db, table, rowId, expectedVersion)
+  const result = await refusing(() => writes.deleteRow(db, table, rowId, expectedVersion))
   if (result === null) throw new NotFoundError('This row')
   if (!result.ok) throw changedSince(rowId, expectedVersion, result.current)
 }

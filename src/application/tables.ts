@@ -77,5 +77,5 @@ export async function changeTable(
 
 export async function deleteTable(db: Db, actor: Actor, table: TableInfo): Promise<void> {
   requireAccess(actor, table, 'schema')
-  await tables.deleteTable(db, table.id)
+  await refusing(() => tables.deleteTable(db, table.id))
 }

@@ -15,6 +15,13 @@ export function toColumnInfo(row: ColumnRow): ColumnInfo {
     unique: row.is_unique,
     defaultValue: row.default_value,
     choices: row.choices,
+    link:
+      row.link_table_id === null
+        ? null
+        : {
+            tableId: row.link_table_id,
+            onDelete: row.link_on_delete === 'clear' ? 'clear' : 'refuse',
+          },
   }
 }
 
@@ -42,6 +49,18 @@ type TableSelection = Awaited<
   ReturnType<ReturnType<typeof selectTables>['executeTakeFirstOrThrow']>
 >
 
+// The slugs of the tables that link columns point at (one query, only when there are links).
+async function linkTargetSlugs(db: Db, columns: ColumnRow[]): Promise<Map<number, string>> {
+  const ids = [...new Set(columns.flatMap((column) => column.link_table_id ?? []))]
+  if (ids.length === 0) return new Map()
+  const targets = await db
+    .selectFrom('tables')
+    .select(['id', 'slug'])
+    .where('id', 'in', ids)
+    .execute()
+  return new Map(targets.map((target) => [target.id, target.slug]))
+}
+
 async function withColumns(db: Db, rows: TableSelection[]): Promise<TableInfo[]> {
   if (rows.length === 0) return []
   const columns = await db
@@ -55,6 +74,7 @@ async function withColumns(db: Db, rows: TableSelection[]): Promise<TableInfo[]>
     .orderBy('position')
     .orderBy('id')
     .execute()
+  const slugs = await linkTargetSlugs(db, columns)
   return rows.map((row) => ({
     id: row.id,
     owner: {
@@ -70,7 +90,14 @@ async function withColumns(db: Db, rows: TableSelection[]): Promise<TableInfo[]>
     rowCount: Number(row.row_count),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    columns: columns.filter((column) => column.table_id === row.id).map(toColumnInfo),
+    columns: columns
+      .filter((column) => column.table_id === row.id)
+      .map(toColumnInfo)
+      .map((column) =>
+        column.link
+          ? { ...column, link: { ...column.link, tableSlug: slugs.get(column.link.tableId) } }
+          : column,
+      ),
   }))
 }
 

@@ -1,8 +1,9 @@
 // Checking what a user asked a column to be: name, type, choices and default, before any SQL runs.
 import { ColumnChangeError } from './column-errors.js'
 import { isFileType } from './column-type/file.js'
+import { isLinkType } from './column-type/link.js'
 import { type ColumnType, isColumnType, parseValue, textProblem } from './column-types.js'
-import type { ColumnInfo, ColumnSpec } from './types.js'
+import type { ColumnInfo, ColumnSpec, LinkSpec } from './types.js'
 
 export const MAX_NAME_CHARS = 100
 export const MAX_CHOICES = 50
@@ -83,18 +84,52 @@ function checkFileRules(shape: ColumnShape): ColumnShape {
   return shape
 }
 
+// A link names its target table; a cleared link must be allowed to be empty, and no row id makes
+// sense as a default for every new row.
+function checkLinkRules(
+  shape: Omit<ColumnShape, 'link'> & { link?: LinkSpec | null },
+): ColumnShape {
+  if (!isLinkType(shape.type)) return { ...shape, link: null }
+  const link = shape.link
+  const tableId = link?.tableId ?? 0
+  const byId = Number.isSafeInteger(tableId) && tableId > 0
+  if (!link || !(byId || link.tableSlug)) {
+    throw new ColumnChangeError('Pick the table to link to', 'link')
+  }
+  if (link.onDelete !== 'clear' && link.onDelete !== 'refuse') {
+    throw new ColumnChangeError('Pick what deleting a linked row does: clear or refuse', 'link')
+  }
+  if (shape.required && link.onDelete === 'clear') {
+    throw new ColumnChangeError(
+      'A required link cannot be cleared when its row is deleted: choose “refuse”, or make it optional',
+      'required',
+    )
+  }
+  if (shape.defaultValue !== null) {
+    throw new ColumnChangeError('A link column has no default value', 'defaultValue')
+  }
+  // An id of 0 is looked up by slug when the column is made (lockLinkTarget).
+  return {
+    ...shape,
+    link: { tableId: byId ? tableId : 0, tableSlug: link.tableSlug, onDelete: link.onDelete },
+  }
+}
+
 export function newColumnShape(spec: ColumnSpec): ColumnShape {
   const name = checkName(spec.name)
   const type = checkType(spec.type)
   const choices = type === 'choice' ? checkChoices(spec.choices) : null
-  return checkFileRules({
-    name,
-    type,
-    required: spec.required ?? false,
-    unique: spec.unique ?? false,
-    defaultValue: checkDefault(type, spec.defaultValue, choices),
-    choices,
-  })
+  return checkFileRules(
+    checkLinkRules({
+      name,
+      type,
+      required: spec.required ?? false,
+      unique: spec.unique ?? false,
+      defaultValue: checkDefault(type, spec.defaultValue, choices),
+      choices,
+      link: spec.link ?? null,
+    }),
+  )
 }
 
 // The column after `changes`; an unchanged default is re-checked against a new type or choices.
@@ -106,22 +141,31 @@ export function changedColumnShape(column: ColumnInfo, changes: ColumnChanges): 
       'type',
     )
   }
+  if (type !== column.type && (isLinkType(type) || isLinkType(column.type))) {
+    throw new ColumnChangeError(
+      'Link columns cannot change type, nor other columns become one: add a new column instead',
+      'type',
+    )
+  }
   const choices =
     type !== 'choice'
       ? null
       : changes.choices !== undefined || column.type !== 'choice'
         ? checkChoices(changes.choices)
         : column.choices
-  return checkFileRules({
-    name: changes.name === undefined ? column.name : checkName(changes.name),
-    type,
-    required: changes.required ?? column.required,
-    unique: changes.unique ?? column.unique,
-    defaultValue: checkDefault(
+  return checkFileRules(
+    checkLinkRules({
+      link: column.link ?? null,
+      name: changes.name === undefined ? column.name : checkName(changes.name),
       type,
-      changes.defaultValue === undefined ? column.defaultValue : changes.defaultValue,
+      required: changes.required ?? column.required,
+      unique: changes.unique ?? column.unique,
+      defaultValue: checkDefault(
+        type,
+        changes.defaultValue === undefined ? column.defaultValue : changes.defaultValue,
+        choices,
+      ),
       choices,
-    ),
-    choices,
-  })
+    }),
+  )
 }

@@ -14,6 +14,7 @@ import { type ColumnChanges, changedColumnShape, newColumnShape } from './column
 import { checkConversion, conversionExpression } from './conversion.js'
 import { isFileType, queueColumnFiles, syncFileTrigger } from './file-cells.js'
 import { waitForIndexBuilds } from './indexes.js'
+import { linkCatalogValues, lockLinkTarget } from './links.js'
 import { columnRef, tableRef } from './names.js'
 import {
   confirmGone,
@@ -117,6 +118,12 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
       )
     }
     const rows = shape.required || shape.unique ? await countRows(trx, table.id) : 0
+    if (shape.required && shape.link && rows > 0) {
+      throw new ColumnChangeError(
+        `${count(rows, 'row', 'rows')} would have no link; add the column as optional, fill it in, then make it required`,
+        'required',
+      )
+    }
     if (shape.required && shape.defaultValue === null && rows > 0) {
       throw new ColumnChangeError(
         `${count(rows, 'row', 'rows')} would have no value; give a default value`,
@@ -129,6 +136,7 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
         'unique',
       )
     }
+    const link = await lockLinkTarget(trx, current.owner.id, shape.link)
     const slug = slugFor(shape.name, current.columns)
     const row = await trx
       .insertInto('columns')
@@ -142,6 +150,7 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
         is_unique: shape.unique,
         default_value: shape.defaultValue,
         choices: shape.choices ? JSON.stringify(shape.choices) : null,
+        ...linkCatalogValues(link),
       })
       .returningAll()
       .executeTakeFirstOrThrow()

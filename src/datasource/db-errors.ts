@@ -6,6 +6,7 @@ import { type FieldErrors, REQUIRED_MESSAGE, ROW_ERROR, type RowValues } from '.
 import type { ColumnInfo, TableInfo } from './types.js'
 
 export const UNIQUE_MESSAGE = 'Already used by another row'
+export const LINK_MESSAGE = 'No row of the linked table has this id'
 
 // Both pg's DatabaseError and PGlite's carry these fields.
 const DbErrorSchema = v.object({
@@ -33,7 +34,7 @@ function violatedColumn(table: TableInfo, error: DbError): ColumnInfo | undefine
   if (error.code === '23502') {
     return table.columns.find((column) => physicalColumnName(column.id) === error.column)
   }
-  const kind = error.code === '23505' ? 'key' : 'check'
+  const kind = error.code === '23505' ? 'key' : error.code === '23503' ? 'link' : 'check'
   return table.columns.find((column) => objectName(kind, table.id, column.id) === error.constraint)
 }
 
@@ -58,11 +59,17 @@ export function mapWriteError(error: unknown, table: TableInfo, values: RowValue
   if (!parsed.success) throw error
   const dbError = parsed.output
   const code = dbError.code
-  if (code === '23505' || code === '23514' || code === '23502') {
+  if (code === '23505' || code === '23514' || code === '23502' || code === '23503') {
     const column = violatedColumn(table, dbError)
     if (!column) throw error
     const message =
-      code === '23505' ? UNIQUE_MESSAGE : code === '23502' ? REQUIRED_MESSAGE : typeMessage(column)
+      code === '23505'
+        ? UNIQUE_MESSAGE
+        : code === '23502'
+          ? REQUIRED_MESSAGE
+          : code === '23503'
+            ? LINK_MESSAGE
+            : typeMessage(column)
     return { [column.slug]: message }
   }
   const message = DATA_MESSAGES[code]

@@ -3,11 +3,18 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { definitionOf } from './column-types.js'
 import { columnRef, DATA_SCHEMA, objectName, tableRef } from './names.js'
-import type { ColumnInfo } from './types.js'
+import type { ColumnInfo, LinkTarget } from './types.js'
 
 // A CHECK expression for types whose values Postgres alone would not constrain.
 export function checkExpression(column: ColumnInfo): RawBuilder<unknown> | null {
   return definitionOf(column.type).checkSql(columnRef(column.id), column)
+}
+
+// A link column's foreign key to its target table's id: cleared or refused on delete.
+function linkConstraint(tableId: number, columnId: number, link: LinkTarget): RawBuilder<unknown> {
+  const action = sql.raw(link.onDelete === 'clear' ? 'set null' : 'restrict')
+  return sql`constraint ${sql.id(objectName('link', tableId, columnId))}
+    references ${tableRef(link.tableId)} (id) on delete ${action}`
 }
 
 export function columnDefinition(tableId: number, column: ColumnInfo): RawBuilder<unknown> {
@@ -21,6 +28,7 @@ export function columnDefinition(tableId: number, column: ColumnInfo): RawBuilde
   const check = checkExpression(column)
   if (check)
     parts.push(sql`constraint ${sql.id(objectName('check', tableId, column.id))} check (${check})`)
+  if (column.link) parts.push(linkConstraint(tableId, column.id, column.link))
   return sql.join(parts, sql` `)
 }
 

@@ -34,6 +34,8 @@ const JSON_FORM: Record<ColumnType, 'integer' | 'decimal' | 'as-is' | 'string' |
   datetime: 'string',
   file: 'file',
   image: 'file',
+  // A link is written as the linked row's id.
+  link: 'integer',
 }
 
 // A file cell as the JSON pages show it: name, sniffed type, size, and an image's pixels.

@@ -25,6 +25,7 @@ const FACET_BY: Record<ColumnType, FacetBy | null> = {
   json: null,
   file: null,
   image: null,
+  link: 'value',
 }
 
 export const facetBy = (type: ColumnType) => FACET_BY[type]

@@ -84,6 +84,8 @@ const OPERATORS_BY_TYPE: Record<ColumnType, readonly FilterOperator[]> = {
   json: ['isnull', 'notnull'],
   file: ['isnull', 'notnull'],
   image: ['isnull', 'notnull'],
+  // By the linked row's id.
+  link: ['exact', 'isnull', 'notnull'],
 }
 
 export const operatorsFor = (type: ColumnType) => OPERATORS_BY_TYPE[type]

@@ -66,7 +66,19 @@ export class SentLines {
   fileLine(copyRow: number): number | null {
     return copyRow >= 1 && copyRow <= this.count ? (this.lines[copyRow - 1] ?? null) : null
   }
+  // Postgres checks links once COPY has read every row, so its refusal names a value, not a row:
+  // the first line of each link value is kept (up to a bound) to name it.
+  private links = new Map<string, number>()
+  addLink(columnId: number, value: string, line: number): void {
+    const key = `${columnId}:${value}`
+    if (this.links.size < MAX_LINK_VALUES && !this.links.has(key)) this.links.set(key, line)
+  }
+  linkLine(columnId: number, value: string): number | null {
+    return this.links.get(`${columnId}:${value}`) ?? null
+  }
 }
+
+const MAX_LINK_VALUES = 100_000
 
 // `targets[i]` receives field i of each record; null skips that field.
 async function* copyChunks(
@@ -95,6 +107,7 @@ async function* copyChunks(
       if (parsed.value === null && column.required) {
         throw new ImportError(record.line, column.name, 'A value is required')
       }
+      if (column.link && parsed.value !== null) sent.addLink(column.id, parsed.value, record.line)
       return parsed.value
     })
     const line = formatCopyRow(values)
@@ -136,6 +149,15 @@ function explainCopyError(error: unknown, table: TableInfo, sent: SentLines): ne
         /\bc(\d+)\b/g,
         (_, id) => table.columns.find((c) => c.id === Number(id))?.name ?? 'a column',
       )
+  const link = /^Key \(c(\d+)\)=\((\d+)\)/.exec(pgError.detail ?? '')
+  const linkColumn = link && table.columns.find((c) => c.id === Number(link[1]))
+  if (pgError.code === '23503' && link && linkColumn) {
+    throw new ImportError(
+      sent.linkLine(linkColumn.id, link[2] as string),
+      linkColumn.name,
+      `no row of the linked table has id ${link[2]}`,
+    )
+  }
   if (pgError.code === '23505') {
     throw new ImportError(
       line,

@@ -2,6 +2,7 @@
 // columns, all or nothing, with optimistic concurrency and the catalog's count kept in step.
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
+import { isForeignKeyViolation, linkingRows, RowLinkedError } from './links.js'
 import { columnRef, tableRef } from './names.js'
 import { currentColumns, isUndefinedTable } from './read-columns.js'
 import { mapRowsError, typed, uniqueErrors } from './row-checks.js'
@@ -102,6 +103,13 @@ export async function updateRow(
   }
 }
 
+// A delete Postgres refused because refusing links point at the rows: which rows, for the message
+// (read once the transaction is over: PGlite has one connection).
+async function refusedByLinks(db: Db, tableId: number, ids: number[], error: unknown) {
+  if (!isForeignKeyViolation(error)) return
+  throw new RowLinkedError(await linkingRows(db, tableId, ids))
+}
+
 // `expectedVersion` null deletes whatever the row holds now. Null: no such row (or table).
 export async function deleteRow(
   db: Db,
@@ -129,6 +137,7 @@ export async function deleteRow(
     )
   } catch (error) {
     if (error instanceof TableGoneError) return confirmGone(db, error).then(() => null)
+    await refusedByLinks(db, table.id, [rowId], error)
     throw error
   }
 }
@@ -151,6 +160,7 @@ export async function deleteRows(db: Db, table: TableInfo, ids: number[]): Promi
     )
   } catch (error) {
     if (isUndefinedTable(error)) return 0
+    await refusedByLinks(db, table.id, valid, error)
     throw error
   }
 }

@@ -7,6 +7,7 @@ import { ColumnChangeError } from './column-errors.js'
 import { type ColumnShape, newColumnShape } from './column-spec.js'
 import { createIndexes, createTableStatement } from './ddl.js'
 import { queueTableFiles, syncFileTrigger } from './file-cells.js'
+import { linkCatalogValues, lockLinkTarget, refuseLinkedTable } from './links.js'
 import { tableRef } from './names.js'
 import { checkTableText, TableDescriptionSchema, TableNameSchema } from './table-names.js'
 import type { ColumnSpec, TableInfo } from './types.js'
@@ -88,6 +89,7 @@ export async function insertTable(
     .catch((error: unknown) => {
       throw isSlugTaken(error) ? new SlugTakenError(slug) : error
     })
+  for (const shape of shapes) shape.link = await lockLinkTarget(trx, input.ownerId, shape.link)
   const slugs = columnSlugs(shapes.map((column) => column.name))
   const columnRows = shapes.length
     ? await trx
@@ -103,6 +105,7 @@ export async function insertTable(
             is_unique: column.unique,
             default_value: column.defaultValue,
             choices: column.choices ? JSON.stringify(column.choices) : null,
+            ...linkCatalogValues(column.link),
           })),
         )
         .returningAll()
@@ -129,6 +132,9 @@ export async function createTable(db: Db, input: NewTable): Promise<TableInfo> {
 
 export async function deleteTable(db: Db, tableId: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Held until commit, so no link to it can be made meanwhile (see lockLinkTarget).
+    await trx.selectFrom('tables').select('id').where('id', '=', tableId).forUpdate().execute()
+    await refuseLinkedTable(trx, tableId)
     // Its files are deleted from storage once this commits.
     await queueTableFiles(trx, tableId)
     await sql`drop table if exists ${tableRef(tableId)}`.execute(trx)

@@ -18,6 +18,17 @@ export interface ColumnInfo {
   unique: boolean
   defaultValue: string | null
   choices: string[] | null
+  // Link columns only: the table linked to, and what deleting a linked row does.
+  link?: LinkTarget | null
+}
+
+export type LinkOnDelete = 'clear' | 'refuse'
+
+export interface LinkTarget {
+  tableId: number
+  onDelete: LinkOnDelete
+  // The target's slug, as the catalog reads it (absent in a spec).
+  tableSlug?: string
 }
 
 export interface TableInfo {
@@ -40,6 +51,14 @@ export interface ColumnSpec {
   unique?: boolean
   defaultValue?: string | null
   choices?: string[] | null
+  link?: LinkSpec | null
+}
+
+// The table a new link column points at: by id (the pages) or by the owner's slug (the API).
+export interface LinkSpec {
+  tableId?: number
+  tableSlug?: string
+  onDelete: LinkOnDelete
 }
 
 export interface Row {
@@ -49,4 +68,13 @@ export interface Row {
   cells: (string | null)[]
   // For a grid's rows, whose values are cut short: which cells were.
   truncated?: boolean[]
+  // Link cells with a value, by column index: the linked row as a reader may see it.
+  links?: Record<number, LinkedRow>
+}
+
+// `display` and `url` are null when the reader may not see the linked table (or the row is gone).
+export interface LinkedRow {
+  id: number
+  display: string | null
+  url: string | null
 }

@@ -55,6 +55,9 @@ export interface ColumnsTable {
   is_unique: ColumnType<boolean, boolean | undefined, boolean>
   default_value: string | null
   choices: ColumnType<string[] | null, string | null | undefined, string | null>
+  // Link columns only: the target table, and 'clear' or 'refuse' on delete of a linked row.
+  link_table_id: ColumnType<number | null, number | null | undefined, number | null>
+  link_on_delete: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Timestamp
 }
 

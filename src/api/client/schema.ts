@@ -135,6 +135,7 @@ export interface paths {
          *     - JSON: isnull, notnull
          *     - File: isnull, notnull
          *     - Image: isnull, notnull
+         *     - Link to another table: exact, isnull, notnull
          */
         get: operations["listRows"];
         put?: never;
@@ -294,12 +295,17 @@ export interface components {
             name: string;
             slug: string;
             /** @enum {string} */
-            type: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image";
+            type: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image" | "link";
             position: number;
             required: boolean;
             unique: boolean;
             default: string | null;
             choices: string[] | null;
+            link: {
+                table: string | null;
+                /** @enum {string} */
+                on_delete: "clear" | "refuse";
+            } | null;
         };
         TableWithColumns: {
             name: string;
@@ -325,7 +331,7 @@ export interface components {
              * @description The column type; see the README for what each holds.
              * @enum {string}
              */
-            type: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image";
+            type: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image" | "link";
             /** @default false */
             required?: boolean;
             /** @default false */
@@ -340,6 +346,19 @@ export interface components {
              * @default null
              */
             choices?: string[] | null;
+            /**
+             * @description For a `link` column: the table it links to.
+             * @default null
+             */
+            link?: {
+                /** @description The slug of the table to link to (one of the same owner’s). */
+                table: string;
+                /**
+                 * @description What deleting a linked row does: `clear` empties the links to it; `refuse` refuses the delete (409), naming the rows that link to it.
+                 * @enum {string}
+                 */
+                on_delete: "clear" | "refuse";
+            } | null;
         };
         TableInput: {
             name: string;
@@ -365,7 +384,7 @@ export interface components {
              * @description The column type; see the README for what each holds.
              * @enum {string}
              */
-            type?: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image";
+            type?: "text" | "long_text" | "integer" | "decimal" | "boolean" | "date" | "datetime" | "choice" | "email" | "url" | "json" | "file" | "image" | "link";
             required?: boolean;
             unique?: boolean;
             /** @description A value of the column’s type given to new rows that leave it out (null: none). */

@@ -10,6 +10,7 @@ import { email } from './email.js'
 import { file, image } from './file.js'
 import { integer } from './integer.js'
 import { json } from './json.js'
+import { link } from './link.js'
 import { longText } from './long-text.js'
 import { text } from './text.js'
 import { url } from './url.js'
@@ -28,6 +29,7 @@ export const COLUMN_TYPE_DEFINITIONS = {
   json,
   file,
   image,
+  link,
 } as const satisfies Record<string, ColumnTypeDefinition>
 
 export type ColumnType = keyof typeof COLUMN_TYPE_DEFINITIONS

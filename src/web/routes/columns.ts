@@ -5,6 +5,7 @@ import {
   changeColumn,
   dropColumn,
   findColumn,
+  linkTargets,
   moveColumn,
 } from '../../application/columns.js'
 import { COLUMN_TYPE_LABELS } from '../../datasource/column-types.js'
@@ -31,7 +32,7 @@ export const columnRoutes = new Hono<AppEnv>()
 
 const columnsUrl = (table: TableInfo) => `${tableUrl(table.owner.username, table.slug)}/columns`
 
-function renderColumns(
+async function renderColumns(
   c: Context<AppEnv>,
   table: TableInfo,
   form: ColumnForm,
@@ -39,6 +40,7 @@ function renderColumns(
   status: 200 | 400 = 200,
 ) {
   const base = columnsUrl(table)
+  const linkTables = await linkTargets(c.get('database').db, c.get('actor'), table)
   return renderPage(
     c,
     'columns',
@@ -66,6 +68,7 @@ function renderColumns(
       form,
       errors,
       typeOptions,
+      linkTables,
     },
     status,
   )

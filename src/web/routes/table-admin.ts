@@ -127,7 +127,11 @@ tableAdminRoutes.post('/:username/tables/:table/delete', async (c) => {
     const refusal = `Type “${table.name}” exactly to delete this table.`
     return renderSettings(c, table, settingsForm(table), {}, refusal, 400)
   }
-  await deleteTable(c.get('database').db, c.get('actor'), table)
+  const deleted = await forForm(() => deleteTable(c.get('database').db, c.get('actor'), table))
+  // Other tables link to it: said beside the delete button.
+  if (!deleted.ok) {
+    return renderSettings(c, table, settingsForm(table), {}, deleted.errors.form ?? null, 409)
+  }
   return c.redirect(
     `${userUrl(table.owner.username)}?deleted=${encodeURIComponent(table.name)}`,
     303,

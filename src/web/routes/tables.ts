@@ -1,5 +1,6 @@
 // Browsing a table: the paginated, searchable, sortable table page and each row's detail page.
 import { Hono } from 'hono'
+import { linkedFrom } from '../../application/links.js'
 import { rowRepresentation } from '../../application/representations.js'
 import { readRow } from '../../application/rows.js'
 import type { AppEnv } from '../env.js'
@@ -34,5 +35,6 @@ tableRoutes.get('/:username/tables/:table/:row{[0-9]+}', async (c) => {
       table: absolute(tableUrl(table.owner.username, table.slug)),
     })
   }
-  return renderPage(c, 'row', rowPageView(table, row, isOwner(c, table)))
+  const linking = await linkedFrom(c.get('database').db, c.get('actor'), table, row.id)
+  return renderPage(c, 'row', rowPageView(table, row, isOwner(c, table), linking))
 })

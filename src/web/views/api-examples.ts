@@ -18,6 +18,8 @@ const SAMPLES: Record<ColumnType, unknown> = {
   // Files are uploaded on their own route; null empties a cell.
   file: null,
   image: null,
+  // The id of a row of the linked table.
+  link: 1,
 }
 
 export function sampleRow(table: TableInfo): Record<string, unknown> {

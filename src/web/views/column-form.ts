@@ -1,7 +1,7 @@
 // The column form: reading it, and the view model for the columns page.
 import * as v from 'valibot'
 import { COLUMN_TYPE_LABELS, COLUMN_TYPES, type ColumnType } from '../../datasource/column-types.js'
-import type { ColumnInfo } from '../../datasource/types.js'
+import type { ColumnInfo, LinkOnDelete } from '../../datasource/types.js'
 import { storableText } from '../forms.js'
 
 export const ColumnFormSchema = v.object({
@@ -17,6 +17,9 @@ export const ColumnFormSchema = v.object({
   unique: v.optional(v.string()),
   default_value: v.optional(v.string(), ''),
   choices: v.optional(v.string(), ''),
+  // Link columns: the slug of the owner's table to link to, and what deleting a linked row does.
+  link_table: v.optional(v.string(), ''),
+  link_on_delete: v.optional(v.string(), ''),
 })
 
 export type ColumnForm = {
@@ -26,6 +29,8 @@ export type ColumnForm = {
   unique: boolean
   default_value: string
   choices: string
+  link_table: string
+  link_on_delete: string
 }
 
 export const blankColumnForm: ColumnForm = {
@@ -35,6 +40,8 @@ export const blankColumnForm: ColumnForm = {
   unique: false,
   default_value: '',
   choices: '',
+  link_table: '',
+  link_on_delete: 'refuse',
 }
 
 export function columnForm(column: ColumnInfo): ColumnForm {
@@ -45,6 +52,8 @@ export function columnForm(column: ColumnInfo): ColumnForm {
     unique: column.unique,
     default_value: column.defaultValue ?? '',
     choices: (column.choices ?? []).join('\n'),
+    link_table: column.link?.tableSlug ?? '',
+    link_on_delete: column.link?.onDelete ?? 'refuse',
   }
 }
 
@@ -56,6 +65,8 @@ export function formFromFields(fields: Record<string, string>): ColumnForm {
     unique: fields.unique !== undefined,
     default_value: fields.default_value ?? '',
     choices: fields.choices ?? '',
+    link_table: fields.link_table ?? '',
+    link_on_delete: fields.link_on_delete ?? 'refuse',
   }
 }
 
@@ -74,6 +85,13 @@ export function columnSpec(value: v.InferOutput<typeof ColumnFormSchema>) {
     unique: value.unique !== undefined,
     defaultValue: value.default_value.trim() === '' ? null : value.default_value,
     choices: value.type === 'choice' ? parseChoices(value.choices) : null,
+    link:
+      value.type === 'link'
+        ? {
+            tableSlug: value.link_table,
+            onDelete: (value.link_on_delete === 'clear' ? 'clear' : 'refuse') as LinkOnDelete,
+          }
+        : null,
   }
 }
 

@@ -31,6 +31,7 @@ const INPUTS: Record<
     accept: 'image/jpeg,image/png,image/webp,image/gif,image/avif',
     hint: 'JPEG, PNG, WebP, GIF or AVIF, up to 25 MB',
   },
+  link: { control: 'input', type: 'text', inputmode: 'numeric', hint: 'The id of the linked row' },
 }
 
 // Stored values as a form shows them (datetime-local takes no seconds or zone).

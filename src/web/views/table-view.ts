@@ -1,4 +1,6 @@
 // View models for the table and row pages, and their JSON forms.
+
+import type { LinkedFrom } from '../../application/links.js'
 import { filterParams } from '../../datasource/filters.js'
 import type { RowPage } from '../../datasource/rows.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
@@ -154,6 +156,7 @@ export function tablePageView(
       cells: visible.map(({ column, index }) => ({
         ...cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
         file: fileView(table, row, index),
+        link: linkView(row, index),
       })),
     })),
     summary: {
@@ -174,7 +177,20 @@ export function tablePageView(
   }
 }
 
-export function rowPageView(table: TableInfo, row: Row, isOwner = false) {
+// A link cell: the linked row's display value (its id when there is none) and its page, if the
+// reader may see it; null for other cells.
+function linkView(row: Row, index: number) {
+  const linked = row.links?.[index]
+  if (!linked) return null
+  return { text: linked.display ?? `Row ${linked.id}`, url: linked.url }
+}
+
+export function rowPageView(
+  table: TableInfo,
+  row: Row,
+  isOwner = false,
+  linkedFrom: LinkedFrom[] = [],
+) {
   const owner = table.owner.username
   const url = rowUrl(owner, table.slug, row.id)
   return {
@@ -193,6 +209,11 @@ export function rowPageView(table: TableInfo, row: Row, isOwner = false) {
       name: column.name,
       ...cellView(column, row.cells[index] ?? null),
       file: fileView(table, row, index),
+      link: linkView(row, index),
+    })),
+    linkedFrom: linkedFrom.map((entry) => ({
+      ...entry,
+      count: `${formatCount(entry.count)} ${entry.count === 1 ? 'row' : 'rows'}`,
     })),
   }
 }

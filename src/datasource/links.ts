@@ -1,0 +1,173 @@
+// Link columns' integrity beyond the foreign key itself: targets only among the owner's tables,
+// no deleting a table others link to, and a refused row delete named by the rows that link to it.
+import { sql } from 'kysely'
+import * as v from 'valibot'
+import type { Db } from '../db/database.js'
+import { ColumnChangeError } from './column-errors.js'
+import { columnRef, tableRef } from './names.js'
+import type { LinkTarget, TableInfo } from './types.js'
+
+const FOREIGN_KEY_VIOLATION = '23503'
+// How many linking rows a refusal names.
+const NAMED_ROWS = 10
+
+export const isForeignKeyViolation = (error: unknown) =>
+  v.is(v.object({ code: v.literal(FOREIGN_KEY_VIOLATION) }), error)
+
+// The catalog columns of a link (nulls for other columns).
+export const linkCatalogValues = (link: LinkTarget | null | undefined) => ({
+  link_table_id: link?.tableId ?? null,
+  link_on_delete: link?.onDelete ?? null,
+})
+
+// The target must be a table of the same owner (found by id, or by slug when the id is 0); its
+// catalog row is held (key share) until commit, so it cannot be deleted meanwhile. Anything else
+// reads as missing, so no other owner's table is revealed. Returns the link with the target's id.
+export async function lockLinkTarget(
+  trx: Db,
+  ownerId: number,
+  link: LinkTarget | null | undefined,
+): Promise<LinkTarget | null> {
+  if (!link) return null
+  const target = await trx
+    .selectFrom('tables')
+    .select('id')
+    .where(link.tableId ? 'id' : 'slug', '=', link.tableId || (link.tableSlug ?? ''))
+    .where('owner_id', '=', ownerId)
+    .forKeyShare()
+    .executeTakeFirst()
+  if (!target) throw new ColumnChangeError('Pick one of your own tables to link to', 'link')
+  return { tableId: target.id, onDelete: link.onDelete }
+}
+
+export class TableLinkedError extends Error {
+  constructor(readonly links: { table: string; column: string }[]) {
+    const names = links.map((link) => `“${link.column}” of “${link.table}”`).join(', ')
+    super(`Other tables link to this one (${names}): delete those link columns first`)
+  }
+}
+
+// Before a table goes: refused while another table's link column points at it. The caller holds
+// the table's catalog row for update, so no link to it can be made meanwhile.
+export async function refuseLinkedTable(trx: Db, tableId: number) {
+  const links = await trx
+    .selectFrom('columns')
+    .innerJoin('tables', 'tables.id', 'columns.table_id')
+    .select(['tables.name as table', 'columns.name as column'])
+    .where('columns.link_table_id', '=', tableId)
+    .where('columns.table_id', '<>', tableId)
+    .orderBy('tables.name')
+    .orderBy('columns.name')
+    .execute()
+  if (links.length) throw new TableLinkedError(links)
+}
+
+export interface LinkingRow {
+  table: string
+  column: string
+  row: number
+  // The id of the row it links to.
+  target: number
+}
+
+export class RowLinkedError extends Error {
+  constructor(readonly rows: LinkingRow[]) {
+    const first = rows[0]
+    const what = first
+      ? `row ${first.target} is linked from “${first.table}” (column “${first.column}”): ${rows
+          .filter((row) => row.table === first.table && row.column === first.column)
+          .map((row) => `row ${row.row}`)
+          .join(', ')}`
+      : 'other rows link to it'
+    super(`Nothing was deleted: ${what}. Change or delete those links first`)
+  }
+}
+
+// After Postgres refused a delete of `ids` from `tableId`: the rows whose refusing links point at
+// them (at most NAMED_ROWS), for the message.
+export async function linkingRows(db: Db, tableId: number, ids: number[]): Promise<LinkingRow[]> {
+  const links = await db
+    .selectFrom('columns')
+    .innerJoin('tables', 'tables.id', 'columns.table_id')
+    .select(['columns.id', 'columns.table_id', 'columns.name as column', 'tables.name as table'])
+    .where('columns.link_table_id', '=', tableId)
+    .where('columns.link_on_delete', '=', 'refuse')
+    .orderBy('tables.name')
+    .orderBy('columns.id')
+    .execute()
+  const found: LinkingRow[] = []
+  for (const link of links) {
+    if (found.length >= NAMED_ROWS) break
+    const { rows } = await sql<{ id: string | number; target: string | number }>`
+      select id, ${columnRef(link.id)} as target from ${tableRef(link.table_id)}
+      where ${columnRef(link.id)} in (${sql.join(ids)})
+      order by id limit ${NAMED_ROWS - found.length}`.execute(db)
+    for (const row of rows) {
+      found.push({
+        table: link.table,
+        column: link.column,
+        row: Number(row.id),
+        target: Number(row.target),
+      })
+    }
+  }
+  return found
+}
+
+// The most characters of a display value read.
+const DISPLAY_CHARS = 200
+
+// The display values of `ids` in `target`: its first text column (absent: none), or null for a row
+// with no value there. Rows that are not there are left out. One query on the primary key.
+export async function linkDisplays(
+  db: Db,
+  target: TableInfo,
+  ids: number[],
+): Promise<Map<number, string | null>> {
+  const shown = target.columns.find((column) => column.type === 'text')
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Map()
+  const value = shown ? sql`left(${columnRef(shown.id)}, ${DISPLAY_CHARS})` : sql`null`
+  const { rows } = await sql<{ id: string | number; display: string | null }>`
+    select id, ${value} as display from ${tableRef(target.id)}
+    where id in (${sql.join(unique)})`.execute(db)
+  return new Map(rows.map((row) => [Number(row.id), row.display]))
+}
+
+export interface LinkingColumn {
+  tableId: number
+  columnId: number
+  column: string
+  // How many of its rows link to the row asked about.
+  count: number
+}
+
+// The link columns that point at `tableId`, each with how many rows link to `rowId` (each count an
+// index scan: every column has a B-tree index).
+export async function linkingCounts(
+  db: Db,
+  tableId: number,
+  rowId: number,
+): Promise<LinkingColumn[]> {
+  const links = await db
+    .selectFrom('columns')
+    .select(['id', 'table_id', 'name'])
+    .where('link_table_id', '=', tableId)
+    .orderBy('table_id')
+    .orderBy('position')
+    .execute()
+  const counts: LinkingColumn[] = []
+  for (const link of links) {
+    const { rows } = await sql<{ n: string | number }>`
+      select count(*) as n from ${tableRef(link.table_id)} where ${columnRef(link.id)} = ${rowId}`.execute(
+      db,
+    )
+    counts.push({
+      tableId: link.table_id,
+      columnId: link.id,
+      column: link.name,
+      count: Number(rows[0]?.n),
+    })
+  }
+  return counts
+}
