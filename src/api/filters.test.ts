@@ -87,6 +87,19 @@ describe('filters in the API', () => {
     expect((await res.text()).trim().split('\n')).toEqual(['Bird,Count', 'Robin,5', 'Wren,3'])
   })
 
+  it('exports only the chosen columns', async () => {
+    const res = await apiRequest(
+      t,
+      'GET',
+      '/ada/tables/birds/export.json?count__gt=1&order=bird&_nocol=count',
+      { token },
+    )
+    expect(await res.json()).toEqual([
+      { id: 2, bird: 'Robin' },
+      { id: 1, bird: 'Wren' },
+    ])
+  })
+
   it.each([
     ['order=wings', 'order', 'Cannot order by “wings”: no such column.'],
     ['after=nonsense', 'after', 'The `after` cursor is not one this API gave.'],

@@ -1779,6 +1779,10 @@ export interface operations {
                 search?: string;
                 /** @description As for rows. */
                 order?: string;
+                /** @description The columns to write (slugs, a comma list); without it, the owner’s default set, or all. */
+                _col?: string;
+                /** @description Columns to leave out (slugs, a comma list). */
+                _nocol?: string;
                 /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
                 filters?: {
                     [key: string]: string;
@@ -1836,6 +1840,10 @@ export interface operations {
                 search?: string;
                 /** @description As for rows. */
                 order?: string;
+                /** @description The columns to write (slugs, a comma list); without it, the owner’s default set, or all. */
+                _col?: string;
+                /** @description Columns to leave out (slugs, a comma list). */
+                _nocol?: string;
                 /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
                 filters?: {
                     [key: string]: string;
