@@ -69,7 +69,7 @@ const csvValueSql = (type: ColumnType, column: RawBuilder<unknown>) =>
 
 // The columns a file holds: those shown (all, when none are chosen), in the table's order, each as
 // the catalog has it now (null: dropped since).
-type Written = { info: ColumnInfo; column: ColumnInfo | null }[]
+type Written = { info: ColumnInfo; column: ColumnInfo | null | undefined }[]
 
 function writtenColumns(
   table: TableInfo,
@@ -78,7 +78,7 @@ function writtenColumns(
 ): Written {
   const ids = shown && new Set(shown.map((column) => column.id))
   return table.columns
-    .map((info, index) => ({ info, column: columns[index] ?? null }))
+    .map((info, index) => ({ info, column: columns[index] }))
     .filter(({ info }) => !ids || ids.has(info.id))
 }
 
