@@ -1,5 +1,5 @@
-// `…/export.csv` and `…/export.json` in the API: the pages' streamed exports (search, filters and
-// order as on the table page), readable with a token when the table is private.
+// `…/export.csv` and `…/export.json` in the API: the pages' streamed exports (search, filters,
+// order and columns as on the table page), readable with a token when the table is private.
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import type { AppEnv } from '../web/env.js'
@@ -12,6 +12,17 @@ export const exportApi = new Hono<AppEnv>()
 const ExportQuerySchema = v.object({
   search: v.optional(v.pipe(v.string(), v.description('As for rows.'))),
   order: v.optional(v.pipe(v.string(), v.description('As for rows.'))),
+  _col: v.optional(
+    v.pipe(
+      v.string(),
+      v.description(
+        'The columns to write (slugs, a comma list); without it, the owner’s default set, or all.',
+      ),
+    ),
+  ),
+  _nocol: v.optional(
+    v.pipe(v.string(), v.description('Columns to leave out (slugs, a comma list).')),
+  ),
 })
 
 for (const format of ['csv', 'json'] as const) {

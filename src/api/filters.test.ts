@@ -1,5 +1,7 @@
 import createClient from 'openapi-fetch'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CsvRecord } from '../csv/index.js'
+import { importNewTable } from '../datasource/import.js'
 import { apiRequest, tokenFor } from '../test/api.js'
 import { createTestApp, signedInBrowser, type TestApp } from '../test/app.js'
 import { birdTable } from '../test/tables.js'
@@ -13,6 +15,26 @@ beforeAll(async () => {
   token = await tokenFor(t, user.id, ['read'])
   // Wren 3, Robin 5, then Bird 0 … Bird 29, each 1.
   await birdTable(t, user.id, 'Birds', { extra: 30 })
+  async function* sightings(): AsyncGenerator<CsvRecord> {
+    yield { line: 2, fields: ['Wren', 'In the hedge', '2017-05-01', '{"a":1}'] }
+    yield { line: 3, fields: ['Wren', '', '2017-06-01', ''] }
+    yield { line: 4, fields: ['Robin', 'On the fence', '2018-01-02', ''] }
+  }
+  await importNewTable(
+    t.database,
+    {
+      ownerId: user.id,
+      name: 'Sightings',
+      isPublic: false,
+      columns: [
+        { name: 'Bird', type: 'text' },
+        { name: 'Notes', type: 'long_text' },
+        { name: 'Day', type: 'date' },
+        { name: 'Extra', type: 'json' },
+      ],
+    },
+    sightings(),
+  )
 })
 afterAll(() => t.database.close())
 
@@ -65,6 +87,19 @@ describe('filters in the API', () => {
     expect((await res.text()).trim().split('\n')).toEqual(['Bird,Count', 'Robin,5', 'Wren,3'])
   })
 
+  it('exports only the chosen columns', async () => {
+    const res = await apiRequest(
+      t,
+      'GET',
+      '/ada/tables/birds/export.json?count__gt=1&order=bird&_nocol=count',
+      { token },
+    )
+    expect(await res.json()).toEqual([
+      { id: 2, bird: 'Robin' },
+      { id: 1, bird: 'Wren' },
+    ])
+  })
+
   it.each([
     ['order=wings', 'order', 'Cannot order by “wings”: no such column.'],
     ['after=nonsense', 'after', 'The `after` cursor is not one this API gave.'],
@@ -96,5 +131,123 @@ describe('filters in the API', () => {
       },
     })
     expect(page.data?.rows.map((row) => row.values.bird)).toEqual(['Robin', 'Wren'])
+  })
+})
+
+describe('facets in the API', () => {
+  const sightings = async (query: string) => {
+    const res = await apiRequest(t, 'GET', `/ada/tables/sightings/rows?${query}`, { token })
+    return { res, body: (await res.json()) as Record<string, unknown> }
+  }
+
+  it('answers no facets unless asked', async () => {
+    const { body } = await rows('limit=1')
+    expect(body.facets).toEqual([])
+  })
+
+  it('counts the values of the columns asked for, among the matching rows', async () => {
+    const { res, body } = await rows('_facet=count&bird__not=Wren&limit=1')
+    expect(res.status).toBe(200)
+    expect(body.facets).toEqual([
+      {
+        column: 'count',
+        by: 'value',
+        status: 'exact',
+        more: false,
+        values: [
+          { value: '1', count: 30 },
+          { value: '5', count: 1 },
+        ],
+      },
+    ])
+    // The next page asks for the same facets.
+    expect(new URL(String(body.next)).searchParams.get('_facet')).toBe('count')
+  })
+
+  it.each([
+    ['repeated', '_facet=bird&_facet=day'],
+    ['as a comma list', '_facet=bird,day'],
+    ['once each', '_facet=bird,day&_facet=bird'],
+  ])('takes facets %s, dates by year', async (_how, query) => {
+    const { res, body } = await sightings(query)
+    expect(res.status).toBe(200)
+    const facets = body.facets as { column: string; by: string; values: unknown[] }[]
+    expect(facets.map((facet) => [facet.column, facet.by])).toEqual([
+      ['bird', 'value'],
+      ['day', 'year'],
+    ])
+    expect(facets[0]?.values).toEqual([
+      { value: 'Wren', count: 2 },
+      { value: 'Robin', count: 1 },
+    ])
+    expect(facets[1]?.values).toEqual([
+      { value: '2017', count: 2 },
+      { value: '2018', count: 1 },
+    ])
+  })
+
+  it.each([
+    ['_facet=wings', 'No column “wings” to facet.'],
+    ['_facet=bird,notes', 'Notes: a long_text column cannot be faceted.'],
+    ['_facet=extra', 'Extra: a json column cannot be faceted.'],
+    [`_facet=${'x'.repeat(500)}`, `No column “${'x'.repeat(100)}” to facet.`],
+  ])('refuses %s with a 400 naming _facet', async (query, detail) => {
+    const { res, body } = await sightings(query)
+    expect(res.status).toBe(400)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+    expect(body.detail).toBe(detail)
+    expect((body.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual([
+      '#/_facet',
+    ])
+  })
+
+  it('refuses more than ten facets', async () => {
+    const slugs = Array.from({ length: 11 }, (_, n) => `n${n}`)
+    async function* none(): AsyncGenerator<CsvRecord> {}
+    await importNewTable(
+      t.database,
+      {
+        ownerId: (await t.database.db.selectFrom('users').select('id').executeTakeFirstOrThrow())
+          .id,
+        name: 'Wide',
+        isPublic: true,
+        columns: slugs.map((slug) => ({ name: slug, type: 'integer' as const })),
+      },
+      none(),
+    )
+    const ten = await apiRequest(
+      t,
+      'GET',
+      `/ada/tables/wide/rows?_facet=${slugs.slice(1).join(',')}`,
+      {
+        token,
+      },
+    )
+    expect(((await ten.json()) as { facets: unknown[] }).facets).toHaveLength(10)
+    const res = await apiRequest(t, 'GET', `/ada/tables/wide/rows?_facet=${slugs.join(',')}`, {
+      token,
+    })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { detail: string; errors: { pointer: string }[] }
+    expect(body.detail).toBe('At most 10 facets at once.')
+    expect(body.errors.map((error) => error.pointer)).toEqual(['#/_facet'])
+  })
+
+  it('gives facets to the typed client', async () => {
+    const api = createClient<paths>({
+      baseUrl: 'http://localhost/api/v1',
+      headers: { Authorization: `Bearer ${token}` },
+      fetch: (request) => Promise.resolve(t.app.request(request)),
+    })
+    const page = await api.GET('/{username}/tables/{table}/rows', {
+      params: {
+        path: { username: 'ada', table: 'sightings' },
+        query: { _facet: ['bird', 'day'], search: 'hedge' },
+      },
+    })
+    expect(page.data?.facets.map((facet) => [facet.column, facet.values])).toEqual([
+      ['bird', [{ value: 'Wren', count: 1 }]],
+      ['day', [{ value: '2017', count: 1 }]],
+    ])
   })
 })

@@ -85,6 +85,7 @@ describe('the OpenAPI document', () => {
       'order',
       'limit',
       'after',
+      '_facet',
       'filters',
     ])
     expect(Object.keys(document.components.schemas.RowValues.properties)).toEqual([

@@ -2,6 +2,7 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import { InvalidError } from '../application/errors.js'
+import { apiFacetColumns, readApiFacets } from '../application/facets.js'
 import { appendCsv } from '../application/imports.js'
 import { rowListRepresentation, rowRepresentation } from '../application/representations.js'
 import { changeRow, createRows, listRowsByCursor, readRow, removeRow } from '../application/rows.js'
@@ -83,11 +84,20 @@ rowApi.get(
       })
     }
     const limit = parsed.output.limit ?? DEFAULT_LIMIT
+    const wanted = apiFacetColumns(table, c.req.queries('_facet') ?? [])
     const page = await listRowsByCursor(dbOf(c), c.get('actor'), table, {
       ...parsed.output,
       filters: filterQuery(c.req.query()),
       limit,
     })
+    const facets = await readApiFacets(
+      dbOf(c),
+      c.get('actor'),
+      table,
+      wanted,
+      { search: page.search, filters: page.filters },
+      page.total,
+    )
     const absolute = absoluteFor(c)
     const next =
       page.next &&
@@ -98,10 +108,11 @@ rowApi.get(
           order: page.order,
           limit: parsed.output.limit,
           after: page.next,
+          _facet: wanted.map((column) => column.slug).join(',') || undefined,
         }),
       )
     if (next) c.header('Link', `<${next}>; rel="next"`)
-    return exactJson(c, rowListRepresentation(table, { ...page, next }, absolute))
+    return exactJson(c, rowListRepresentation(table, { ...page, next, facets }, absolute))
   },
 )
 

@@ -134,6 +134,15 @@ export const RowsQuerySchema = v.object({
   after: v.optional(
     v.pipe(v.string(), v.description('The cursor from the previous page’s `next` link.')),
   ),
+  _facet: v.optional(
+    v.pipe(
+      v.union([v.string(), v.array(v.string())]),
+      v.description(
+        'Columns to facet among the matching rows (repeated, or a comma list; at most 10): ' +
+          'their commonest values with counts, in `facets`.',
+      ),
+    ),
+  ),
 })
 
 const ColumnSchema = v.pipe(
@@ -206,11 +215,34 @@ export const FilterSchema = v.object({
   value: v.nullable(v.string()),
 })
 
+// A facet asked for with `_facet`: the commonest values among the matching rows, with counts.
+export const FacetSchema = v.object({
+  column: v.string(),
+  by: v.pipe(v.picklist(['value', 'year']), v.description('Dates and date-times by year')),
+  status: v.pipe(
+    v.picklist(['exact', 'approximate', 'unavailable']),
+    v.description(
+      'Counted; counted in a sample and scaled, past the time budget; or not even a sample fitted it',
+    ),
+  ),
+  more: v.pipe(v.boolean(), v.description('More distinct values than are listed')),
+  values: v.array(
+    v.object({
+      value: v.pipe(
+        v.nullable(v.string()),
+        v.description('As text (the year, by year); null: none'),
+      ),
+      count: v.number(),
+    }),
+  ),
+})
+
 export const RowListSchema = v.object({
   rows: v.array(RowSchema),
   total: v.number(),
   total_is_estimate: v.boolean(),
   filters: v.array(FilterSchema),
+  facets: v.array(FacetSchema),
   next: v.nullable(v.pipe(v.string(), v.url())),
 })
 

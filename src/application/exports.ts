@@ -1,7 +1,7 @@
 // Exporting a table for an actor, as CSV or JSON: the rows of the page's query, streamed.
 import { type ExportFormat, exportFile } from '../datasource/export.js'
 import type { RowSelection } from '../datasource/list-rows.js'
-import type { TableInfo } from '../datasource/types.js'
+import type { ColumnInfo, TableInfo } from '../datasource/types.js'
 import type { Database } from '../db/database.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
@@ -13,14 +13,15 @@ export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
 }
 
-// The file's bytes; stopping early (`return()`) stops the query and frees its connection.
+// The file's bytes, with the `shown` columns (null: all); stopping early (`return()`) stops the query and frees its connection.
 export function exportRows(
   database: Database,
   actor: Actor,
   table: TableInfo,
   query: RowSelection,
   format: ExportFormat,
+  shown: readonly ColumnInfo[] | null = null,
 ): AsyncGenerator<Uint8Array> {
   requireAccess(actor, table, 'read')
-  return exportFile(database, table, query, format)
+  return exportFile(database, table, query, format, shown)
 }

@@ -1,6 +1,7 @@
 // The JSON shapes of tables, columns, rows, pages of rows and errors: one definition for the pages'
 // JSON form, the API and the exports, so they cannot drift apart.
 import { toJsonValue } from '../datasource/column-types.js'
+import type { Facet } from '../datasource/facets.js'
 import { isFileType, readFileRef } from '../datasource/file-cells.js'
 import { type Filter, takesNoValue } from '../datasource/filters.js'
 import type { ColumnInfo, Row, TableInfo } from '../datasource/types.js'
@@ -128,7 +129,17 @@ export interface RowList {
   estimated: boolean
   next: string | null
   filters: readonly Filter[]
+  facets: readonly Facet[]
 }
+
+// A facet as the API gives it: the top values with their counts (dates by year).
+export const facetRepresentation = (facet: Facet) => ({
+  column: facet.column.slug,
+  by: facet.by,
+  status: facet.status,
+  more: facet.more,
+  values: facet.values.map((value) => ({ value: value.value, count: value.count })),
+})
 
 // A page of rows read by cursor (the API); `next` is the absolute URL of the following page.
 export function rowListRepresentation(table: TableInfo, list: RowList, absolute: Absolute) {
@@ -137,6 +148,7 @@ export function rowListRepresentation(table: TableInfo, list: RowList, absolute:
     total: list.total,
     total_is_estimate: list.estimated,
     filters: list.filters.map(filterRepresentation),
+    facets: list.facets.map(facetRepresentation),
     next: list.next,
   }
 }

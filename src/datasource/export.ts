@@ -12,7 +12,7 @@ import type { RowSelection } from './list-rows.js'
 import { columnRef, tableRef } from './names.js'
 import { currentColumns, isUndefinedTable, type ReadColumns } from './read-columns.js'
 import { currentOrder, matchCondition, orderBy } from './rows.js'
-import type { TableInfo } from './types.js'
+import type { ColumnInfo, TableInfo } from './types.js'
 
 export type ExportFormat = 'csv' | 'json'
 
@@ -67,14 +67,32 @@ function jsonValueSql(type: ColumnType, column: RawBuilder<unknown>): RawBuilder
 const csvValueSql = (type: ColumnType, column: RawBuilder<unknown>) =>
   isFileType(type) ? sql`${column} ->> 'name'` : selectAsText(type, column)
 
+// The columns a file holds: those shown (all, when none are chosen), in the table's order, each as
+// the catalog has it now (null: dropped since).
+type Written = { info: ColumnInfo; column: ColumnInfo | null | undefined }[]
+
+function writtenColumns(
+  table: TableInfo,
+  columns: ReadColumns,
+  shown: readonly ColumnInfo[] | null,
+): Written {
+  const ids = shown && new Set(shown.map((column) => column.id))
+  return table.columns
+    .map((info, index) => ({ info, column: columns[index] }))
+    .filter(({ info }) => !ids || ids.has(info.id))
+}
+
+const shownColumns = (table: TableInfo, shown: readonly ColumnInfo[] | null) =>
+  writtenColumns(table, table.columns, shown).map(({ info }) => info)
+
 // One line per row: the values as text (NULL stays NULL: an empty field), in CSV.
-function csvSelect(columns: ReadColumns): RawBuilder<unknown> {
+function csvSelect(written: Written): RawBuilder<unknown> {
   // No columns: an empty line per row (`''` would be written as `""`).
-  if (columns.length === 0) return sql`null::text`
+  if (written.length === 0) return sql`null::text`
   // Aliased: an output column named `c7` would be what `order by c7` sorts by, as text.
   return sql.join(
-    columns.map(
-      (column, index) =>
+    written.map(
+      ({ column }, index) =>
         sql`${column ? csvValueSql(column.type, columnRef(column.id)) : sql`null::text`} as ${sql.id(`v${index}`)}`,
     ),
   )
@@ -82,10 +100,9 @@ function csvSelect(columns: ReadColumns): RawBuilder<unknown> {
 
 // One line per row: `,{"id":1,"slug":value,…}`. Keys are string literals, never identifiers; the
 // leading comma separates rows, and the first row's is dropped.
-function jsonSelect(table: TableInfo, columns: ReadColumns): RawBuilder<unknown> {
-  const parts = table.columns.map((info, index) => {
+function jsonSelect(written: Written): RawBuilder<unknown> {
+  const parts = written.map(({ info, column }) => {
     const key = sql.lit(`,${JSON.stringify(info.slug)}:`)
-    const column = columns[index]
     const value = column ? jsonValueSql(column.type, columnRef(column.id)) : sql`'null'`
     return sql`${key} || ${value}`
   })
@@ -102,8 +119,10 @@ export function exportSql(
   columns: ReadColumns,
   query: RowSelection,
   format: ExportFormat,
+  shown: readonly ColumnInfo[] | null = null,
 ): string {
-  const select = format === 'csv' ? csvSelect(columns) : jsonSelect(table, columns)
+  const written = writtenColumns(table, columns, shown)
+  const select = format === 'csv' ? csvSelect(written) : jsonSelect(written)
   const copy = sql`copy (select ${select} from ${tableRef(table.id)}
     where ${matchCondition(columns, query)}
     order by ${orderBy(currentOrder(query.order, columns))})
@@ -114,18 +133,20 @@ export function exportSql(
 const encoder = new TextEncoder()
 
 // The file a chunk at a time. Stopping early (`return()`, or `break` in for-await) cancels the query
-// and frees its connection. Cells follow `table.columns`; a column dropped since is empty.
+// and frees its connection. Cells follow `table.columns` (those of them `shown`, if given; search,
+// filters and order still see every column); a column dropped since is empty.
 export async function* exportFile(
   database: Database,
   table: TableInfo,
   query: RowSelection,
   format: ExportFormat,
+  shown: readonly ColumnInfo[] | null = null,
 ): AsyncGenerator<Uint8Array> {
   yield encoder.encode(
-    format === 'csv' ? formatCsvRow(table.columns.map((column) => column.name)) : '[',
+    format === 'csv' ? formatCsvRow(shownColumns(table, shown).map((column) => column.name)) : '[',
   )
   let first = true
-  for await (const chunk of copyRows(database, table, query, format)) {
+  for await (const chunk of copyRows(database, table, query, format, shown)) {
     if (format === 'json' && first && chunk.length > 0) {
       first = false
       yield encoder.encode('\n')
@@ -140,6 +161,7 @@ function copyRows(
   table: TableInfo,
   query: RowSelection,
   format: ExportFormat,
+  shown: readonly ColumnInfo[] | null,
 ): AsyncGenerator<Uint8Array> {
   return streamInTransaction<Uint8Array>(database.db, async (trx, emit) => {
     // The lock waits out a column change under way and holds off the next, so the columns read
@@ -153,6 +175,6 @@ function copyRows(
     const current = await getTableById(trx, table.id)
     if (!current) return
     const columns = currentColumns(table, current)
-    await database.copyOut(trx, exportSql(trx, table, columns, query, format), emit)
+    await database.copyOut(trx, exportSql(trx, table, columns, query, format, shown), emit)
   })
 }

@@ -31,6 +31,8 @@ const FACET_BY: Record<ColumnType, FacetBy | null> = {
 export const facetBy = (type: ColumnType) => FACET_BY[type]
 
 export const FACET_VALUES = 30
+// Facets one page or request may ask for.
+export const MAX_FACETS = 10
 export const FACET_BUDGET_MS = 200
 // A sample reads about this many rows.
 const SAMPLE_ROWS = 20_000

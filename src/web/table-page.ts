@@ -41,7 +41,7 @@ function notice(query: Record<string, string | undefined>): string | null {
 }
 
 // Facets, shown and hidden columns may each come as a comma list or repeated.
-function joinedQuery(
+export function joinedQuery(
   c: Context<AppEnv>,
   query: Record<string, string | undefined>,
 ): Record<string, string | undefined> {

@@ -1,7 +1,7 @@
 // What the table page and the export read from the query string: search, filters, order and page
 // position. Bad values are ignored or clamped (bad filters with a message), never an error. The
 // benchmark's floor uses it too.
-import { facetBy } from '../datasource/facets.js'
+import { facetBy, MAX_FACETS } from '../datasource/facets.js'
 import { type Filter, readFilters } from '../datasource/filters.js'
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
 import type { PageAt } from '../datasource/list-rows.js'
@@ -94,8 +94,6 @@ function pageAt(query: Record<string, string | undefined>): PageAt {
   if (before) return { kind: 'before', cursor: before, page }
   return { kind: 'page', page }
 }
-
-export const MAX_FACETS = 10
 
 // `_facet=party,day` (the page also joins repeated `_facet` parameters this way).
 export function readFacetColumns(table: TableInfo, raw: string | undefined): ColumnInfo[] {

@@ -1091,6 +1091,8 @@ export interface operations {
                 limit?: string;
                 /** @description The cursor from the previous page’s `next` link. */
                 after?: string;
+                /** @description Columns to facet among the matching rows (repeated, or a comma list; at most 10): their commonest values with counts, in `facets`. */
+                _facet?: string | string[];
                 /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
                 filters?: {
                     [key: string]: string;
@@ -1120,6 +1122,26 @@ export interface operations {
                             /** @enum {string} */
                             operator: "exact" | "not" | "contains" | "startswith" | "endswith" | "gt" | "gte" | "lt" | "lte" | "in" | "year" | "month" | "isnull" | "notnull";
                             value: string | null;
+                        }[];
+                        facets: {
+                            column: string;
+                            /**
+                             * @description Dates and date-times by year
+                             * @enum {string}
+                             */
+                            by: "value" | "year";
+                            /**
+                             * @description Counted; counted in a sample and scaled, past the time budget; or not even a sample fitted it
+                             * @enum {string}
+                             */
+                            status: "exact" | "approximate" | "unavailable";
+                            /** @description More distinct values than are listed */
+                            more: boolean;
+                            values: {
+                                /** @description As text (the year, by year); null: none */
+                                value: string | null;
+                                count: number;
+                            }[];
                         }[];
                         next: string | null;
                     };
@@ -1757,6 +1779,10 @@ export interface operations {
                 search?: string;
                 /** @description As for rows. */
                 order?: string;
+                /** @description The columns to write (slugs, a comma list); without it, the owner’s default set, or all. */
+                _col?: string;
+                /** @description Columns to leave out (slugs, a comma list). */
+                _nocol?: string;
                 /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
                 filters?: {
                     [key: string]: string;
@@ -1814,6 +1840,10 @@ export interface operations {
                 search?: string;
                 /** @description As for rows. */
                 order?: string;
+                /** @description The columns to write (slugs, a comma list); without it, the owner’s default set, or all. */
+                _col?: string;
+                /** @description Columns to leave out (slugs, a comma list). */
+                _nocol?: string;
                 /** @description Filters as `slug__operator=value` parameters (see above); `filters[slug__operator]=value` is read the same. */
                 filters?: {
                     [key: string]: string;

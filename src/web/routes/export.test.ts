@@ -114,6 +114,58 @@ describe('exporting a table', () => {
     expect(await (await get(`${TABLE}/export.json?search=nobody`)).json()).toEqual([])
   })
 
+  it.each([
+    ['?_col=score,name', 'Name,Score', ['Dan,30', 'Andy,30', 'Anna,20', 'Ann,10']],
+    ['?_col=score&_col=name', 'Name,Score', ['Dan,30', 'Andy,30', 'Anna,20', 'Ann,10']],
+    ['?_nocol=name', 'Score,Note', ['30,', '30,y', '20,""', '10,x']],
+    ['?_col=note,score&_nocol=score', 'Note', ['', 'y', '""', 'x']],
+    // Unknown slugs are ignored; none left shows every column, as on the page.
+    ['?_col=nope', 'Name,Score,Note', ['Dan,30,', 'Andy,30,y', 'Anna,20,""', 'Ann,10,x']],
+    [
+      '?_nocol=name,score,note',
+      'Name,Score,Note',
+      ['Dan,30,', 'Andy,30,y', 'Anna,20,""', 'Ann,10,x'],
+    ],
+  ])('exports only the chosen columns (%s) as CSV', async (choice, header, rows) => {
+    // The search still reads the hidden Name column.
+    const text = await (await get(`${TABLE}/export.csv${choice}&search=an&order=-score`)).text()
+    expect(text.split('\n')[0]).toBe(header)
+    expect(lines(text)).toEqual(rows)
+  })
+
+  it.each([
+    [
+      '?_col=score,name',
+      [
+        { id: 6, name: 'Dan', score: 30 },
+        { id: 3, name: 'Anna', score: 20 },
+      ],
+    ],
+    [
+      '?_nocol=name',
+      [
+        { id: 6, score: 30, note: null },
+        { id: 3, score: 20, note: '' },
+      ],
+    ],
+    [
+      '?_nocol=name,score',
+      [
+        { id: 6, note: null },
+        { id: 3, note: '' },
+      ],
+    ],
+  ])('exports only the chosen columns (%s) as JSON', async (choice, rows) => {
+    // Filtered and sorted by the hidden Name column.
+    const res = await get(`${TABLE}/export.json${choice}&name__in=Dan,Anna&order=-name`)
+    expect(await res.json()).toEqual(rows)
+  })
+
+  it('links to exports that keep the chosen columns', async () => {
+    const { html } = await anonymousBrowser(t).get(`${TABLE}?_nocol=note&order=name`)
+    expect(html).toContain(`href="${TABLE}/export.csv?_nocol=note&amp;order=name">CSV</a>`)
+  })
+
   it.each(['export.xml', 'export.CSV', 'export'])('answers 404 for %s', async (name) => {
     expect((await get(`${TABLE}/${name}`)).status).toBe(404)
   })

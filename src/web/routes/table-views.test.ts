@@ -86,7 +86,15 @@ describe('choosing columns', () => {
     }
     expect(body.shown_columns).toEqual(['candidate', 'party'])
     const { html: more } = await owner.get(`${at(table)}?_col=votes`)
-    expect(headers(more)).toEqual(['Votes'])
+    expect(headers(more)).toEqual(['Votes']) // The exports follow the default set too, unless the address chooses.
+    const exported = (file: string) => anonymousBrowser(t).request(`${at(table)}/${file}`)
+    expect(await (await exported('export.csv')).text()).toBe(
+      'Candidate,Party\nAda,Labour\nBob,Green\nCy,Labour\n',
+    )
+    expect(await (await exported('export.json?votes__gt=30000')).json()).toEqual([
+      { id: 1, candidate: 'Ada', party: 'Labour' },
+    ])
+    expect((await (await exported('export.csv?_col=votes')).text()).split('\n')[0]).toBe('Votes')
   })
 
   it.each([
@@ -131,6 +139,17 @@ describe('saved views', () => {
     expect(json.filters).toEqual([{ column: 'party', operator: 'exact', value: 'Labour' }])
     // The exports carry the view's state.
     expect(html).toContain(`${at(table)}/export.csv?party__exact=Labour&amp;_facet=elected`)
+    // … and the view's columns, in both formats.
+    const link = /href="([^"]*\/export\.csv\?[^"]*)"/.exec(html)?.[1]?.replaceAll('&amp;', '&')
+    const csv = await (await anonymousBrowser(t).request(String(link))).text()
+    expect(csv).toBe('Candidate,Votes\nAda,31000\nCy,29000\n')
+    const exported = await (
+      await anonymousBrowser(t).request(String(link).replace('export.csv', 'export.json'))
+    ).json()
+    expect(exported).toEqual([
+      { id: 1, candidate: 'Ada', votes: 31000 },
+      { id: 3, candidate: 'Cy', votes: 29000 },
+    ])
   })
 
   it('saving the same name again replaces that view', async () => {
