@@ -74,7 +74,6 @@ export function createApp({
     c.set('trustProxy', config.trustProxy)
     c.set('viewer', null)
     c.set('actor', ANONYMOUS)
-    c.set('tokenCounted', false)
     c.set('sessionId', null)
     c.set('sessionKey', null)
     c.set('csrfToken', '')

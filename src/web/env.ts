@@ -23,8 +23,6 @@ export interface AppEnv {
     viewer: Viewer | null
     // Who is asking, for the application layer: a session, an API token, or nobody.
     actor: Actor
-    // The API token's request was counted against its rate limit along with its lookup.
-    tokenCounted: boolean
     csrfToken: string
     sessionId: string | null
     sessionKey: string | null

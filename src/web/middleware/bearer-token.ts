@@ -13,10 +13,10 @@ const REFUSALS = {
   expired: 'This API token has expired. Make a new one in Settings → API tokens.',
 }
 
-export const TOKEN_TOO_MANY = 'Too many API requests with this token'
+const TOO_MANY = 'Too many API requests with this token'
 
 // `counted`: the rate limit of the token's requests to these paths, counted in the same statement as
-// the token's lookup (the API's limit, RATE_LIMIT_API_TOKEN); `c.get('tokenCounted')` says it was.
+// the token's lookup (the API's limit, RATE_LIMIT_API_TOKEN).
 export const bearerTokenMiddleware = (options: {
   skip: (path: string) => boolean
   counted?: { rule: RateRule | null; paths: (path: string) => boolean }
@@ -29,8 +29,7 @@ export const bearerTokenMiddleware = (options: {
     const check = await validateApiToken(c.get('database').db, token, new Date(), rule ?? undefined)
     if (!check.ok) return problem(c, 401, REFUSALS[check.reason])
     if (rule && check.counted) {
-      c.set('tokenCounted', true)
-      const refusal = answerCount(c, check.counted, rule, TOKEN_TOO_MANY)
+      const refusal = answerCount(c, check.counted, rule, TOO_MANY)
       if (refusal !== null) return problem(c, 429, refusal)
     }
     const { user } = check
