@@ -1,7 +1,7 @@
 // Uploaded CSV files: streamed to a temporary file (never buffered whole), kept for the review step.
 // Each user has a small allowance of files waiting for review; expired files are swept on a timer.
 import { randomBytes } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -75,6 +75,7 @@ export async function saveUpload(
   let filename = ''
   let tooLarge = false
   let fileDone: Promise<void> | null = null
+  let out: WriteStream | null = null
   const source = Readable.fromWeb(request.body as WebReadableStream)
 
   busboy.on('field', (name, value) => {
@@ -91,7 +92,8 @@ export async function saveUpload(
       tooLarge = true
       source.destroy(new StopUpload())
     })
-    fileDone = pipeline(stream, createWriteStream(path))
+    out = createWriteStream(path)
+    fileDone = pipeline(stream, out)
     // Awaited below; until then a cut-off upload must not be an unhandled rejection.
     fileDone.catch(() => {})
   })
@@ -100,6 +102,10 @@ export async function saveUpload(
     await fileDone
   } catch (error) {
     await (fileDone as Promise<void> | null)?.catch(() => {})
+    // A write stream destroyed before its file was open still creates the file when the open
+    // completes: removing it before then would leave it behind.
+    const file = out as WriteStream | null
+    if (file && !file.closed) await new Promise((resolve) => file.once('close', resolve))
     await rm(path, { force: true })
     if (tooLarge || error instanceof BodyTooLargeError) throw new UploadError(TOO_LARGE, 413)
     throw new UploadError('The upload did not complete. Please try again.')
