@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { forgetDeletions, reserveKeys } from '../datasource/file-cells.js'
 import type { Database } from '../db/database.js'
 import { folderStorage } from '../storage/folder.js'
-import { streamOf } from '../storage/storage.js'
+import { newKey, streamOf } from '../storage/storage.js'
 import { createTestDatabase } from '../test/database.js'
 import { contentDisposition } from '../web/files-http.js'
 import { formatFileSize } from '../web/views/file-view.js'
@@ -78,6 +79,30 @@ describe('deleting released files', () => {
     expect(await storage.list()).toEqual([kept.key])
     expect(await deleteReleasedFiles(database.db, storage, 2)).toBe(0)
   })
+
+  it('deletes a reserved upload only once its reservation ends (a process that died mid-upload)', async () => {
+    const storage = folderStorage(join(dir, 'reserved'))
+    const [uploading, abandoned] = [newKey(), newKey()]
+    await reserveKeys(database.db, [uploading])
+    await reserveKeys(database.db, [abandoned], 0)
+    for (const key of [uploading, abandoned]) {
+      await storage.put(streamOf('bytes'), { maxBytes: 10, key })
+    }
+    expect(await deleteReleasedFiles(database.db, storage)).toBe(1)
+    expect(await storage.list()).toEqual([uploading])
+    await forgetDeletions(database.db, [uploading])
+  })
+
+  it.each([['../../etc/passwd'], ['short'], [`${'x'.repeat(24)}/`]])(
+    'refuses to store under %j, a key that is not one of ours',
+    async (key) => {
+      const storage = folderStorage(join(dir, 'refused'))
+      await expect(storage.put(streamOf('x'), { maxBytes: 10, key })).rejects.toThrow(
+        'Not a storage key',
+      )
+      expect(await storage.list()).toEqual([])
+    },
+  )
 
   it('keeps the queue when storage fails, and never fails the request', async () => {
     // A "folder" that is a file: every delete fails.

@@ -10,6 +10,7 @@ import {
   isFileType,
   queuedDeletions,
   readFileRef,
+  reserveKeys,
   setFileCell,
 } from '../datasource/file-cells.js'
 import { getRow } from '../datasource/rows.js'
@@ -18,7 +19,7 @@ import type { Db } from '../db/database.js'
 import { BodyTooLargeError } from '../lib/body-too-large.js'
 import { log } from '../log.js'
 import { StorageFullError } from '../storage/postgres.js'
-import { FileTooLargeError, type Storage, streamOf } from '../storage/storage.js'
+import { FileTooLargeError, newKey, type Storage, streamOf } from '../storage/storage.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { AppError, InvalidError, NotFoundError, TooLargeError } from './errors.js'
@@ -175,9 +176,13 @@ export async function uploadFile(
       `An Image column takes JPEG, PNG, WebP, GIF or AVIF files; this file is ${sniffed ? sniffed.ext.toUpperCase() : 'not an image'}.`,
     )
   }
-  const stored = await storage.put(whole, { maxBytes: MAX_FILE_BYTES }).catch(storageRefusal)
-  const keys = [stored.key]
+  // Reserved first: if this process dies before the reference commits, the objects still go.
+  const keys = isImageType(type) ? [newKey(), newKey()] : [newKey()]
+  await reserveKeys(db, keys)
   try {
+    const stored = await storage
+      .put(whole, { maxBytes: MAX_FILE_BYTES, key: keys[0] })
+      .catch(storageRefusal)
     let ref: FileRef = {
       key: stored.key,
       name: cleanFileName(upload.filename),
@@ -187,17 +192,19 @@ export async function uploadFile(
     if (isImageType(type)) {
       const image = await describeImage(storage, stored.key)
       const thumbnail = await storage
-        .put(streamOf(image.thumbnail), { maxBytes: MAX_FILE_BYTES })
+        .put(streamOf(image.thumbnail), { maxBytes: MAX_FILE_BYTES, key: keys[1] })
         .catch(storageRefusal)
-      keys.push(thumbnail.key)
       ref = { ...ref, width: image.width, height: image.height, thumbnail: thumbnail.key }
     }
     const result = await setFileCell(db, table, rowId, column.id, ref)
     if (!result) throw new NotFoundError('This row')
     return { ref, version: result.version }
   } catch (error) {
-    // Nothing refers to what was stored: it goes now.
-    await storage.delete(keys)
+    // Nothing refers to what was stored: it goes now (or, should that fail, after the reservation).
+    await storage
+      .delete(keys)
+      .then(() => forgetDeletions(db, keys))
+      .catch(() => {})
     throw error
   }
 }

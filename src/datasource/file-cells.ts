@@ -76,9 +76,22 @@ export async function queueTableFiles(trx: Db, tableId: number) {
   )
 }
 
+// How long an upload may take between reserving its keys and committing its reference. A process
+// that dies in between (or a write that fails) leaves the reservation, so the objects go after it.
+export const UPLOAD_RESERVATION_MS = 60 * 60 * 1000
+
+// Before an upload is stored: its keys are queued for deletion, due only after the reservation,
+// in a statement of their own that commits at once. The write that refers to them takes them off
+// the queue in its own transaction, so a stored object is either referred to or queued.
+export async function reserveKeys(db: Db, keys: readonly string[], ms = UPLOAD_RESERVATION_MS) {
+  await sql`insert into file_deletions (key, queued_at)
+    select k, now() + ${`${ms} milliseconds`}::interval from unnest(${keys}::text[]) as k
+    on conflict do nothing`.execute(db)
+}
+
 // Writes a reference (or null) into a file cell of a row, as a row write: the row's version goes
-// up, and the file it held before is queued for deletion by the trigger. Null: no such row, file
-// column or table (any more).
+// up, the file it held before is queued for deletion by the trigger, and the new reference's keys
+// leave the queue. Null: no such row, file column or table (any more).
 export async function setFileCell(
   db: Db,
   table: TableInfo,
@@ -97,6 +110,7 @@ export async function setFileCell(
           set ${columnRef(columnId)} = ${value}::jsonb, _version = _version + 1
           where id = ${rowId} returning _version`.execute(trx)
         if (!rows[0]) return null
+        if (ref) await forgetDeletions(trx, [ref.key, ...(ref.thumbnail ? [ref.thumbnail] : [])])
         await touchTable(trx, table.id, null)
         return { version: Number(rows[0]._version) }
       }),
@@ -107,10 +121,11 @@ export async function setFileCell(
   }
 }
 
-// Keys waiting to be deleted from storage, oldest first.
+// Keys due to be deleted from storage (not uploads still within their reservation), oldest first.
 export async function queuedDeletions(db: Db, limit: number): Promise<string[]> {
   const { rows } = await sql<{ key: string }>`
-    select key from file_deletions order by queued_at, key limit ${limit}`.execute(db)
+    select key from file_deletions where queued_at <= now()
+    order by queued_at, key limit ${limit}`.execute(db)
   return rows.map((row) => row.key)
 }
 

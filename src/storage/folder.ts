@@ -4,19 +4,19 @@ import { mkdir, open, readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { countBytes, isKey, newKey, type Storage } from './storage.js'
+import { countBytes, isKey, keyFor, type Storage } from './storage.js'
 
 export function folderStorage(dir: string): Storage {
   const pathOf = (key: string) => join(dir, key)
   return {
     kind: 'folder',
-    async put(body: Readable, { maxBytes }) {
+    async put(body: Readable, options) {
       await mkdir(dir, { recursive: true })
-      const key = newKey()
+      const key = keyFor(options)
       // Written under a temporary name and renamed when complete, so a cut-off upload leaves no
       // object (and list() never sees a half-written one).
       const partial = join(dir, `.${key}.partial`)
-      const counter = countBytes(maxBytes)
+      const counter = countBytes(options.maxBytes)
       // Opened before the copy starts: a stream that opens its file lazily could create it after a
       // failure had already cleaned up.
       const file = await open(partial, 'w')

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
-import { fixedChunks, isKey, limited, newKey, type Storage } from './storage.js'
+import { fixedChunks, isKey, keyFor, limited, type Storage } from './storage.js'
 
 export const CHUNK_BYTES = 256 * 1024
 
@@ -23,10 +23,10 @@ export function postgresStorage(db: Db, limitBytes: number): Storage {
   }
   return {
     kind: 'postgres',
-    async put(body: Readable, { maxBytes }) {
+    async put(body: Readable, options) {
       if ((await used()) >= limitBytes) throw new StorageFullError(limitBytes)
-      const key = newKey()
-      const counter = limited(body, maxBytes)
+      const key = keyFor(options)
+      const counter = limited(body, options.maxBytes)
       // Each chunk is its own short statement, so a 25 MB upload holds no transaction open while
       // the client sends it; the object only exists (for get and list) once file_objects has it.
       try {

@@ -9,7 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
-import { isKey, limited, newKey, type Storage } from './storage.js'
+import { isKey, keyFor, limited, type Storage } from './storage.js'
 
 export interface S3Settings {
   bucket: string
@@ -42,9 +42,9 @@ export function s3Storage(settings: S3Settings): Storage {
   const objectKey = (key: string) => `${settings.prefix}${key}`
   return {
     kind: 's3',
-    async put(body: Readable, { maxBytes }) {
-      const key = newKey()
-      const counter = limited(body, maxBytes)
+    async put(body: Readable, options) {
+      const key = keyFor(options)
+      const counter = limited(body, options.maxBytes)
       const upload = new Upload({
         client,
         params: { Bucket, Key: objectKey(key), Body: counter },

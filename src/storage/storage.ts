@@ -9,9 +9,9 @@ export interface StoredObject {
 
 export interface Storage {
   kind: 's3' | 'folder' | 'postgres'
-  // Stores the stream whole under a new key. A stream that fails, or grows past maxBytes
-  // (FileTooLargeError), leaves nothing stored.
-  put(body: Readable, options: { maxBytes: number }): Promise<StoredObject>
+  // Stores the stream whole under `key` (one from newKey(), reserved by the caller) or a new key.
+  // A stream that fails, or grows past maxBytes (FileTooLargeError), leaves nothing stored.
+  put(body: Readable, options: PutOptions): Promise<StoredObject>
   // The object's bytes, or null when there is no such key.
   get(key: string): Promise<Readable | null>
   // Removes the keys; keys that are already gone are no error.
@@ -19,6 +19,11 @@ export interface Storage {
   // Every key stored (for tests and checks; not for requests).
   list(): Promise<string[]>
   close(): Promise<void>
+}
+
+export interface PutOptions {
+  maxBytes: number
+  key?: string
 }
 
 export class FileTooLargeError extends Error {
@@ -31,6 +36,13 @@ export class FileTooLargeError extends Error {
 export const newKey = () => randomBytes(18).toString('base64url')
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{24}$/
 export const isKey = (key: string) => KEY_PATTERN.test(key)
+
+// The key to store under: the caller's (which must be one of ours) or a new one.
+export function keyFor(options: PutOptions): string {
+  if (options.key === undefined) return newKey()
+  if (!isKey(options.key)) throw new Error('Not a storage key')
+  return options.key
+}
 
 // Passes the bytes on, counting them; past maxBytes the stream fails with FileTooLargeError.
 export function countBytes(maxBytes: number): Transform & { bytes: number } {

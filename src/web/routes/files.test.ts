@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTable } from '../../datasource/tables.js'
@@ -151,6 +152,9 @@ describe('files on S3 storage', () => {
       size: 16,
       thumbnail_url: null,
     })
+    // The uploads' reservations went with their commits: nothing stored is queued for deletion.
+    const queued = await sql`select key from file_deletions`.execute(t.database.db)
+    expect(queued.rows).toEqual([])
   })
 
   it('keeps a file when a row is edited without it, and replaces the old file on a new upload', async () => {
