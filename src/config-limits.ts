@@ -29,6 +29,7 @@ export const LimitsEnvSchema = v.object({
   RATE_LIMIT_IMPORTS: v.optional(rateSchema, '30/1h'),
   RATE_LIMIT_EXPORTS: v.optional(rateSchema, '30/10m'),
   RATE_LIMIT_SEARCHES: v.optional(rateSchema, '120/1m'),
+  RATE_LIMIT_UPLOADS: v.optional(rateSchema, '60/10m'),
   RATE_LIMIT_API_TOKEN: v.optional(rateSchema, '600/1m'),
   RATE_LIMIT_API_ADDRESS: v.optional(rateSchema, '120/1m'),
 })
@@ -42,6 +43,8 @@ export interface RateLimits {
   exports: RateRule | null
   // Table pages (and their JSON) with a search term, per user or address.
   searches: RateRule | null
+  // Per user: files uploaded into File and Image cells from the row form.
+  uploads: RateRule | null
   // API requests: per token, and per address for requests without one.
   apiToken: RateRule | null
   apiAddress: RateRule | null
@@ -66,6 +69,7 @@ export function readLimits(e: v.InferOutput<typeof LimitsEnvSchema>): LimitsConf
       imports: e.RATE_LIMIT_IMPORTS,
       exports: e.RATE_LIMIT_EXPORTS,
       searches: e.RATE_LIMIT_SEARCHES,
+      uploads: e.RATE_LIMIT_UPLOADS,
       apiToken: e.RATE_LIMIT_API_TOKEN,
       apiAddress: e.RATE_LIMIT_API_ADDRESS,
     },

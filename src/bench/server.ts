@@ -46,6 +46,7 @@ function productionEnv(extra: Record<string, string>): Record<string, string> {
     // is in what the API figures measure.
     RATE_LIMIT_EXPORTS: 'off',
     RATE_LIMIT_SEARCHES: 'off',
+    RATE_LIMIT_UPLOADS: 'off',
     RATE_LIMIT_API_ADDRESS: 'off',
     RATE_LIMIT_API_TOKEN: '100000000/1m',
     ...extra,

@@ -19,6 +19,7 @@ export const RATE_LIMITS_OFF = {
   RATE_LIMIT_IMPORTS: 'off',
   RATE_LIMIT_EXPORTS: 'off',
   RATE_LIMIT_SEARCHES: 'off',
+  RATE_LIMIT_UPLOADS: 'off',
   RATE_LIMIT_API_TOKEN: 'off',
   RATE_LIMIT_API_ADDRESS: 'off',
 }

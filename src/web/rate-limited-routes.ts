@@ -20,6 +20,10 @@ export function limitRoutes(app: Hono<AppEnv>, limits: RateLimits) {
   app.post('/:username/tables/:table/import', imports)
   app.post('/:username/tables/:table/import/:upload', imports)
 
+  // API uploads count against the token's limit, as every API request does.
+  const uploads = rateLimit({ name: 'uploads', rule: limits.uploads, by: 'user' })
+  app.post('/:username/tables/:table/:row{[0-9]{1,15}}/files/:column', uploads)
+
   const exports = rateLimit({ name: 'exports', rule: limits.exports, by: 'user' })
   app.get('/:username/tables/:table/:file{export\\.(?:csv|json)}', exports)
 

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readConfig } from '../../config.js'
+import { insertRow } from '../../datasource/row-inserts.js'
+import { createTable } from '../../datasource/tables.js'
 import { createTestApp, RATE_LIMITS_OFF, signedInBrowser, type TestApp } from '../../test/app.js'
 import { Browser } from '../../test/browser.js'
+import { uploadFromForm } from '../../test/files.js'
 import { birdTable } from '../../test/tables.js'
 import { createApp } from '../app.js'
 
@@ -10,6 +13,7 @@ const LIMITS = {
   RATE_LIMIT_IMPORTS: '2/1h',
   RATE_LIMIT_EXPORTS: '2/10m',
   RATE_LIMIT_SEARCHES: '3/1m',
+  RATE_LIMIT_UPLOADS: '2/10m',
   TRUST_PROXY: 'true',
 }
 
@@ -134,6 +138,30 @@ describe('a rate limit', () => {
     const res = await upload()
     expect(res.status).toBe(429)
     expect(await res.text()).toContain('Too many imports: the limit is 2 every hour.')
+  })
+
+  it('limits file uploads from the row form per user', async () => {
+    const { browser, user } = await signedInBrowser(t, 'uploader')
+    const table = await createTable(t.database.db, {
+      ownerId: user.id,
+      name: 'Papers',
+      columns: [{ name: 'Scan', type: 'file' }],
+    })
+    const inserted = await insertRow(t.database.db, table, {})
+    const id = inserted.ok ? inserted.row.id : 0
+    await browser.get(`/uploader/tables/papers/${id}/edit`)
+    const path = `/uploader/tables/papers/${id}/files/scan`
+    const statuses = []
+    for (let n = 0; n < 3; n++) {
+      const res = await uploadFromForm(browser, path, {
+        bytes: Buffer.from(`page ${n}`),
+        name: 'a.txt',
+      })
+      statuses.push(res.status)
+      if (n === 2)
+        expect(await res.text()).toContain('Too many uploads: the limit is 2 every 10 minutes.')
+    }
+    expect(statuses).toEqual([303, 303, 429])
   })
 
   it('is not counted at all when it is off', async () => {
