@@ -1,4 +1,5 @@
 // A table's rows for an actor: pages by cursor, one row, and (with the write scope) changes.
+import { cellColumns } from '../datasource/column-type/link.js'
 import { type Filter, readFilters } from '../datasource/filters.js'
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
 import {
@@ -70,7 +71,7 @@ export function rowOrder(table: TableInfo, raw: string | undefined): RowOrder | 
   if (raw === undefined || raw === '') return null
   const order = parseOrder(
     raw,
-    table.columns.map((column) => column.slug),
+    cellColumns(table.columns).map((column) => column.slug),
   )
   if (!order) {
     throw new InvalidError(`Cannot order by “${raw}”: no such column.`, {
