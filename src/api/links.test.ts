@@ -69,7 +69,7 @@ describe('making link columns', () => {
       link: { table: slug, on_delete: 'clear' },
     })
     expect(added.status).toBe(201)
-    expect(added.body.columns[2].link).toEqual({ table: slug, on_delete: 'clear' })
+    expect(added.body.columns[2].link).toEqual({ table: slug, on_delete: 'clear', many: false })
   })
 
   it.each([

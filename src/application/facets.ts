@@ -1,7 +1,11 @@
 // A table's facets for an actor: the ones asked for among the rows a page shows, and suggestions.
 import {
   columnFacetBy,
-  type Facet, MAX_FACETS, readFacets, suggestFacets } from '../datasource/facets.js'
+  type Facet,
+  MAX_FACETS,
+  readFacets,
+  suggestFacets,
+} from '../datasource/facets.js'
 import type { RowMatch } from '../datasource/rows.js'
 import type { ColumnInfo, TableInfo } from '../datasource/types.js'
 import type { Db } from '../db/database.js'

@@ -17,7 +17,7 @@ import { normalizeSearch } from '../lib/search.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { type FieldErrors, InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
-import { withLinks } from './links.js'
+import { GRID_LINKS, withLinks } from './links.js'
 import { refusing } from './refusals.js'
 
 // A listed value longer than this is cut (and flagged); the row itself has it whole.
@@ -127,7 +127,7 @@ export async function readPage(
 ): Promise<RowPage> {
   requireAccess(actor, table, 'read')
   const page = await listRows(db, table, query)
-  return { ...page, rows: await withLinks(db, actor, table, page.rows) }
+  return { ...page, rows: await withLinks(db, actor, table, page.rows, GRID_LINKS) }
 }
 
 export async function readRow(db: Db, actor: Actor, table: TableInfo, rowId: number): Promise<Row> {
@@ -189,7 +189,10 @@ export async function changeRow(
   const result = await writes.updateRow(db, table, rowId, expectedVersion, values, options)
   if (result === null) throw new NotFoundError('This row')
   if (result.ok) return (await withLinks(db, actor, table, [result.row]))[0] as Row
-  if ('conflict' in result) throw changedSince(rowId, expectedVersion, result.current)
+  if ('conflict' in result) {
+    const [current] = await withLinks(db, actor, table, [result.current])
+    throw changedSince(rowId, expectedVersion, current as Row)
+  }
   throw new InvalidError('A value cannot be stored; nothing was changed.', {
     errors: result.errors,
   })

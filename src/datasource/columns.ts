@@ -14,11 +14,7 @@ import { type ColumnChanges, changedColumnShape, newColumnShape } from './column
 import { checkConversion, conversionExpression } from './conversion.js'
 import { isFileType, queueColumnFiles, syncFileTrigger } from './file-cells.js'
 import { waitForIndexBuilds } from './indexes.js'
-import {
-  createJunctionStatements,
-  dropJunctionStatement,
-  isLinkList,
-} from './link-lists.js'
+import { createJunctionStatements, dropJunctionStatement, isLinkList } from './link-lists.js'
 import { linkCatalogValues, lockLinkTarget } from './links.js'
 import { columnRef, tableRef } from './names.js'
 import {

@@ -1,15 +1,16 @@
 // Exporting a whole table in the page's search, filters and order: Postgres writes the CSV or the
 // JSON itself (COPY … TO STDOUT), and the bytes are streamed at the reader's pace.
-import { isLinkList } from './column-type/link.js'
-import { linkListCsvSql, linkListJsonSql } from './link-lists.js'
+
 import { type RawBuilder, sql } from 'kysely'
 import { formatCsvRow } from '../csv/index.js'
 import type { Database, Db } from '../db/database.js'
 import { streamInTransaction } from '../db/stream.js'
 import { getTableById } from './catalog.js'
+import { isLinkList } from './column-type/link.js'
 import { type ColumnType, selectAsText } from './column-types.js'
 import { isFileType } from './file-cells.js'
 import { inlineSql } from './inline-sql.js'
+import { linkListCsvSql, linkListJsonSql } from './link-lists.js'
 import type { RowSelection } from './list-rows.js'
 import { columnRef, tableRef } from './names.js'
 import { currentColumns, isUndefinedTable, type ReadColumns } from './read-columns.js'

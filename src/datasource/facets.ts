@@ -1,8 +1,9 @@
 // Facets: a column's commonest values (dates by year) among the rows a page shows, with counts,
 // each within a time budget. Past it a sample answers (approximate), and past that none (unavailable).
-import { isLinkList } from './column-type/link.js'
+
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
+import { isLinkList } from './column-type/link.js'
 import type { ColumnType } from './column-types.js'
 import { columnRef, DATA_SCHEMA, physicalColumnName, physicalTableName, tableRef } from './names.js'
 import { type ReadColumns, readWithCurrentColumns } from './read-columns.js'
@@ -31,7 +32,8 @@ const FACET_BY: Record<ColumnType, FacetBy | null> = {
 
 export const facetBy = (type: ColumnType) => FACET_BY[type]
 // Several links (no cell of their own) are not faceted.
-export const columnFacetBy = (column: ColumnInfo) => (isLinkList(column) ? null : facetBy(column.type))
+export const columnFacetBy = (column: ColumnInfo) =>
+  isLinkList(column) ? null : facetBy(column.type)
 
 export const FACET_VALUES = 30
 // Facets one page or request may ask for.

@@ -76,7 +76,11 @@ export async function writeImportedLinks(
     const [refused] = await checkLinkLists(trx, only, rowValues)
     if (refused) {
       const [index, errors] = refused
-      throw new ImportError(lines[index] ?? null, column.name, lowerFirst(errors[column.slug] ?? ''))
+      throw new ImportError(
+        lines[index] ?? null,
+        column.name,
+        lowerFirst(errors[column.slug] ?? ''),
+      )
     }
     await writeLinkLists(
       trx,

@@ -32,7 +32,8 @@ export function parseLinkList(value: unknown, typed: boolean): Parsed {
   }
   const ids: string[] = []
   for (const item of items) {
-    const parsed = typeof item === 'string' ? parseValue('link', item) : parseTypedValue('link', item)
+    const parsed =
+      typeof item === 'string' ? parseValue('link', item) : parseTypedValue('link', item)
     if (!parsed.ok || parsed.value === null) {
       return { ok: false, message: 'Each link must be the id of a row of the linked table' }
     }

@@ -19,8 +19,9 @@ export const isLinkList = (column: { link?: { many?: boolean } | null } | null |
   column?.link?.many === true
 
 // Columns stored in the user table itself (a several-links column is not).
-export const cellColumns = <T extends { link?: { many?: boolean } | null }>(columns: readonly T[]) =>
-  columns.filter((column) => !isLinkList(column))
+export const cellColumns = <T extends { link?: { many?: boolean } | null }>(
+  columns: readonly T[],
+) => columns.filter((column) => !isLinkList(column))
 
 const MESSAGE = 'Must be the id of a row of the linked table'
 // Row ids are positive bigints; 18 digits always fit.

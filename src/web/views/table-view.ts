@@ -157,6 +157,7 @@ export function tablePageView(
         ...cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
         file: fileView(table, row, index),
         link: linkView(row, index),
+        linkList: linkListView(row, index),
       })),
     })),
     summary: {
@@ -185,6 +186,21 @@ function linkView(row: Row, index: number) {
   return { text: linked.display ?? `Row ${linked.id}`, url: linked.url }
 }
 
+// A several-links cell: each linked row as a link cell shows it, and how many more there are
+// beyond those read (a grid reads the first few); null for other cells and for no links.
+function linkListView(row: Row, index: number) {
+  const list = row.linkLists?.[index]
+  if (!list || list.total === 0) return null
+  const more = list.total - list.links.length
+  return {
+    items: list.links.map((linked) => ({
+      text: linked.display ?? `Row ${linked.id}`,
+      url: linked.url,
+    })),
+    more: more > 0 ? `and ${formatCount(more)} more` : null,
+  }
+}
+
 export function rowPageView(
   table: TableInfo,
   row: Row,
@@ -210,6 +226,7 @@ export function rowPageView(
       ...cellView(column, row.cells[index] ?? null),
       file: fileView(table, row, index),
       link: linkView(row, index),
+      linkList: linkListView(row, index),
     })),
     linkedFrom: linkedFrom.map((entry) => ({
       ...entry,
