@@ -3,9 +3,16 @@
 // filters; bad input; and concurrent edits, on whichever driver the tests run.
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_LINKS_PER_CELL, parseLinkList } from '../datasource/link-lists.js'
+import { MAX_LINKS_PER_CELL, parseLinkList, readLinkLists } from '../datasource/link-lists.js'
+import type { ColumnInfo } from '../datasource/types.js'
 import { apiRequest, tokenFor } from '../test/api.js'
-import { createTestApp, signedInBrowser, type TestApp, tableCells } from '../test/app.js'
+import {
+  anonymousBrowser,
+  createTestApp,
+  signedInBrowser,
+  type TestApp,
+  tableCells,
+} from '../test/app.js'
 import { birdTable } from '../test/tables.js'
 
 let t: TestApp
@@ -56,6 +63,18 @@ async function trips(onDelete: 'clear' | 'refuse' = 'clear') {
   return { slug, birds: birds.slug, rows: `/tables/${slug}/rows` }
 }
 
+const fakeColumn: ColumnInfo = {
+  id: 1,
+  name: 'Gone',
+  slug: 'gone',
+  type: 'link',
+  position: 1,
+  required: false,
+  unique: false,
+  defaultValue: null,
+  choices: null,
+  link: { tableId: 1, onDelete: 'clear', many: true },
+}
 const ids = (value: { id: number }[]) => value.map((link) => link.id)
 const tooMany = Array.from({ length: MAX_LINKS_PER_CELL + 1 }, (_, i) => i + 1)
 tooMany.toString = () => `${MAX_LINKS_PER_CELL + 1} ids`
@@ -307,6 +326,20 @@ describe('CSV imports and exports', () => {
     ])
   })
 
+  it('refuses an import of more links than it may hold, naming the line where they ran over', async () => {
+    const { rows, birds } = await trips()
+    // 1,001 rows of Birds, to link a hundred times each.
+    await csv(`/tables/${birds}/rows`, `bird,count\n${'B,1\n'.repeat(1001)}`)
+    const cell = `"${Array.from({ length: 1000 }, (_, i) => i + 1).join(',')}"`
+    const lines = Array.from({ length: 101 }, (_, i) => `P${i},${cell}`).join('\n')
+    const res = await csv(rows, `place,birds\n${lines}\n`)
+    expect(res.status).toBe(400)
+    const problem = await res.json()
+    expect(problem).toMatchObject({ line: 102, column: 'Birds' })
+    expect(problem.detail).toContain('at most 100,000 links')
+    expect((await call('GET', rows)).body.rows).toHaveLength(0)
+  })
+
   it.each([
     ['place,birds\nPark,1\nPond,"2,77"\n', 3, 'no row of the linked table has id 77'],
     ['place,birds\nPark,1\nPond,"2,x"\n', 3, 'each link must be the id'],
@@ -320,6 +353,23 @@ describe('CSV imports and exports', () => {
     expect(problem).toMatchObject({ line, column: 'Birds' })
     expect(problem.detail).toContain(detail)
     expect((await call('GET', rows)).body.rows).toHaveLength(1)
+  })
+})
+
+describe('several links a reader may not see', () => {
+  it('shows ids only when the linked table is private, and reads a dropped column as no links', async () => {
+    const { birds, rows, slug } = await trips()
+    const row = await call('POST', rows, { place: 'Park', birds: [2, 1] })
+    await call('PATCH', `/tables/${birds}`, { visibility: 'private' })
+    const res = await apiRequest(t, 'GET', `/ada/tables/${slug}/rows/${row.body.id}`)
+    expect((await res.json()).values.birds).toEqual([
+      { id: 2, display: null, url: null },
+      { id: 1, display: null, url: null },
+    ])
+    const { html } = await anonymousBrowser(t).get(`/ada/tables/${slug}`)
+    expect(tableCells(html)[0]).toContain('Row 2, Row 1')
+    const gone = { ...fakeColumn, id: 2_000_000_000 }
+    expect(await readLinkLists(t.database.db, gone, [row.body.id], 5)).toEqual(new Map())
   })
 })
 
@@ -337,6 +387,7 @@ describe('several links in the pages', () => {
       link_count: 'many',
     })
     expect(added.status).toBe(303)
+    expect((await browser.get(`/ada/tables/${slug}/columns`)).html).toContain('several links')
     const schema = await call('GET', `/tables/${slug}`)
     expect(schema.body.columns[2].link).toEqual({ table: birds, on_delete: 'refuse', many: true })
     const row = await call('POST', rows, { place: 'Park <i>', birds: [7, 6, 5, 4, 3, 2, 1] })

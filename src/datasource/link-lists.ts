@@ -30,19 +30,19 @@ export function parseLinkList(value: unknown, typed: boolean): Parsed {
   if (items.length > MAX_LINKS_PER_CELL) {
     return { ok: false, message: `At most ${MAX_LINKS_PER_CELL.toLocaleString('en-GB')} links` }
   }
-  const ids: string[] = []
+  const ids = new Set<string>()
   for (const item of items) {
     const parsed =
       typeof item === 'string' ? parseValue('link', item) : parseTypedValue('link', item)
     if (!parsed.ok || parsed.value === null) {
       return { ok: false, message: 'Each link must be the id of a row of the linked table' }
     }
-    if (ids.includes(parsed.value)) {
+    if (ids.has(parsed.value)) {
       return { ok: false, message: `Row ${parsed.value} is listed twice` }
     }
-    ids.push(parsed.value)
+    ids.add(parsed.value)
   }
-  return { ok: true, value: ids.length ? ids.join(',') : null }
+  return { ok: true, value: ids.size ? [...ids].join(',') : null }
 }
 
 export const linkListIds = (value: string | null | undefined): string[] =>
