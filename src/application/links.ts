@@ -27,6 +27,7 @@ export async function withLinks(
     ...row,
     links: { ...row.links } as Record<number, LinkedRow>,
     linkLists: { ...row.linkLists } as Record<number, LinkList>,
+    ...(row.truncated ? { truncated: [...row.truncated] } : {}),
   }))
   for (const index of indexes) {
     const column = table.columns[index]
