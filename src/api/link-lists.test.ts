@@ -405,6 +405,8 @@ describe('several links in the pages', () => {
     expect(target).toContain('Linked from')
     expect(target).toContain(`href="/ada/tables/${slug}?birds__exact=2"`)
     expect(target).toContain('(Birds): 1 row')
+    const examples = (await browser.get(`/ada/tables/${slug}/api`)).html
+    expect(examples).toContain('&quot;birds&quot;:[1]')
     const sorted = (await browser.get(`/ada/tables/${slug}?order=birds`)).res.status
     expect(sorted).toBe(200)
   })
