@@ -3,8 +3,10 @@
 // filters; bad input; and concurrent edits, on whichever driver the tests run.
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rowsPerPage } from '../application/rows.js'
+import { findTable } from '../datasource/catalog.js'
 import { MAX_LINKS_PER_CELL, parseLinkList, readLinkLists } from '../datasource/link-lists.js'
-import type { ColumnInfo } from '../datasource/types.js'
+import type { ColumnInfo, TableInfo } from '../datasource/types.js'
 import { apiRequest, tokenFor } from '../test/api.js'
 import {
   anonymousBrowser,
@@ -187,6 +189,21 @@ describe('several links through the API', () => {
     const faceted = await call('GET', `${rows}?_facet=birds`)
     expect(faceted.status).toBe(400)
     expect(pointers(faceted.body)).toEqual(['#/_facet'])
+  })
+
+  it('reads fewer rows a page from a table with lists, so a page stays bounded', async () => {
+    const { slug, rows } = await trips()
+    const table = (await findTable(t.database.db, 'ada', slug)) as { table: TableInfo }
+    // Place (10,000 characters) and Birds (1,000 links of about 100 characters each).
+    expect(rowsPerPage(table.table, 1000)).toBe(145)
+    await call(
+      'POST',
+      rows,
+      Array.from({ length: 150 }, (_, n) => ({ place: `P${n}` })),
+    )
+    const page = await call('GET', `${rows}?limit=1000`)
+    expect(page.body.rows).toHaveLength(145)
+    expect(page.body.next).toContain('after=')
   })
 
   it('describes the column in the table’s OpenAPI document', async () => {

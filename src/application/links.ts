@@ -11,6 +11,7 @@ import type { Actor } from './actor.js'
 
 // A grid cell shows this many of a column's several links ("and 12 more").
 export const GRID_LINKS = 5
+const DISPLAY_BATCH = 10_000
 
 // One query per link column for the rows given (a page, or one row), on the target's primary key;
 // a column of several links reads its first `listLimit` links of every row in one more query.
@@ -81,8 +82,13 @@ async function withLinkList(
     limit,
   )
   const target = await visibleTarget(db, actor, column)
-  const ids = [...stored.values()].flatMap((list) => list.targets)
-  const displays = target ? await linkDisplays(db, target, ids) : new Map<number, string | null>()
+  const ids = [...new Set([...stored.values()].flatMap((list) => list.targets))]
+  const displays = new Map<number, string | null>()
+  // A page may link to more rows than one statement takes parameters (65,535): read in batches.
+  for (let start = 0; target && start < ids.length; start += DISPLAY_BATCH) {
+    const batch = await linkDisplays(db, target, ids.slice(start, start + DISPLAY_BATCH))
+    for (const [id, display] of batch) displays.set(id, display)
+  }
   for (const row of rows) {
     const list = stored.get(row.id) ?? { targets: [], total: 0 }
     const links = list.targets.map((id) => {

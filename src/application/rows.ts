@@ -1,7 +1,8 @@
 // A table's rows for an actor: pages by cursor, one row, and (with the write scope) changes.
-import { cellColumns } from '../datasource/column-type/link.js'
+import { cellColumns, isLinkList } from '../datasource/column-type/link.js'
 import { type Filter, readFilters } from '../datasource/filters.js'
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
+import { MAX_LINKS_PER_CELL } from '../datasource/link-lists.js'
 import {
   listRows,
   type RowPage,
@@ -26,13 +27,20 @@ export const LIST_CELL_CHARS = 10_000
 // than asked for (`next` goes on from there).
 const PAGE_BUDGET_CHARS = 16_000_000
 
+// A cell of several links counts as its most links, each about this many characters of JSON.
+const LINK_JSON_CHARS = 100
+
+const rowChars = (table: TableInfo) =>
+  table.columns.reduce(
+    (sum, column) =>
+      sum + (isLinkList(column) ? MAX_LINKS_PER_CELL * LINK_JSON_CHARS : LIST_CELL_CHARS),
+    0,
+  )
+
 export const rowsPerPage = (table: TableInfo, limit: number) =>
   Math.max(
     1,
-    Math.min(
-      limit,
-      Math.floor(PAGE_BUDGET_CHARS / (LIST_CELL_CHARS * Math.max(1, table.columns.length))),
-    ),
+    Math.min(limit, Math.floor(PAGE_BUDGET_CHARS / Math.max(LIST_CELL_CHARS, rowChars(table)))),
   )
 
 export interface RowListQuery {
