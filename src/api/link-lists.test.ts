@@ -411,6 +411,8 @@ describe('several links in the pages', () => {
     const grid = (await browser.get(`/ada/tables/${slug}`)).html
     expect(tableCells(grid)[0]).toContain('Bird 4, Bird 3, Bird 2, Bird 1, Bird 0 and 2 more')
     expect(grid).toContain('Park &lt;i&gt;')
+    expect(grid).toContain('?order=place"')
+    expect(grid).not.toContain('?order=birds"')
     const json = await browser.get(`/ada/tables/${slug}?format=json`)
     const body = JSON.parse(json.html)
     expect(body.rows[0].values.birds).toHaveLength(5)

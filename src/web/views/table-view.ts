@@ -1,6 +1,7 @@
 // View models for the table and row pages, and their JSON forms.
 
 import type { LinkedFrom } from '../../application/links.js'
+import { isLinkList } from '../../datasource/column-type/link.js'
 import { filterParams } from '../../datasource/filters.js'
 import type { RowPage } from '../../datasource/rows.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
@@ -144,11 +145,13 @@ export function tablePageView(
       hideUrl: hideColumnUrl(table, state, visible, column),
       numeric: NUMERIC.has(column.type),
       sortState: sortState(state.order, column.slug),
-      // Sorting keeps the search and filters and goes back to page 1.
-      sortUrl: tableUrl(owner, table.slug, {
-        ...stateParams(state),
-        order: formatOrder(nextOrder(state.order, column.slug)),
-      }),
+      // Sorting keeps the search and filters and goes back to page 1. Several links do not sort.
+      sortUrl: isLinkList(column)
+        ? null
+        : tableUrl(owner, table.slug, {
+            ...stateParams(state),
+            order: formatOrder(nextOrder(state.order, column.slug)),
+          }),
     })),
     rows: page.rows.map((row) => ({
       id: row.id,
