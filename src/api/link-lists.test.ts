@@ -456,6 +456,37 @@ describe('several links in the pages', () => {
 })
 
 describe('several links under concurrent edits', () => {
+  it('gives an import’s links to its own rows while others add rows at the same moment', async () => {
+    const { rows } = await trips()
+    const lines = Array.from({ length: 3000 }, (_, n) => `I${n},${(n % 3) + 1}`).join('\n')
+    const [imported, ...added] = await Promise.all([
+      apiRequest(t, 'POST', `/ada${rows}`, {
+        token,
+        body: `place,birds\n${lines}\n`,
+        headers: { 'content-type': 'text/csv' },
+      }),
+      ...Array.from({ length: 10 }, (_, n) => call('POST', rows, { place: `W${n}` })),
+    ])
+    expect(imported.status).toBe(201)
+    for (const res of added) expect(res.status).toBe(201)
+    type Listed = { values: { place: string; birds: { id: number }[] } }
+    const wrong: string[] = []
+    let seen = 0
+    let after: string | null = `${rows}?limit=1000`
+    while (after) {
+      const { body } = await call('GET', after)
+      for (const row of body.rows as Listed[]) {
+        const place = row.values.place
+        const want = place.startsWith('W') ? [] : [(Number(place.slice(1)) % 3) + 1]
+        if (JSON.stringify(ids(row.values.birds)) !== JSON.stringify(want)) wrong.push(place)
+        seen++
+      }
+      after = body.next ? String(body.next).replace(/^.*\/ada/, '') : null
+    }
+    expect(seen).toBe(3010)
+    expect(wrong).toEqual([])
+  })
+
   it('two writers and a delete of a linked row leave no dangling link and no 500', async () => {
     for (const onDelete of ['clear', 'refuse'] as const) {
       const { birds, rows } = await trips(onDelete)
