@@ -60,6 +60,12 @@ const linkInput = v.pipe(
           'What deleting a linked row does: `clear` empties the links to it; `refuse` refuses the delete (409), naming the rows that link to it.',
         ),
       ),
+      many: v.pipe(
+        v.optional(v.boolean('Must be true or false'), false),
+        v.description(
+          'Several links per row (kept in a junction table; written as an array of ids), or one (the default).',
+        ),
+      ),
     }),
   ),
   v.description('For a `link` column: the table it links to.'),
@@ -159,6 +165,7 @@ const ColumnSchema = v.pipe(
       v.object({
         table: v.nullable(v.string()),
         on_delete: v.picklist(['clear', 'refuse']),
+        many: v.boolean(),
       }),
     ),
   }),

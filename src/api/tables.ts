@@ -46,7 +46,9 @@ function columnSpec(input: v.InferOutput<typeof ColumnInputSchema>, field = 'def
     unique: input.unique,
     defaultValue: defaultText(input.type, input.default, input.choices, field),
     choices: input.choices,
-    link: input.link ? { tableSlug: input.link.table, onDelete: input.link.on_delete } : null,
+    link: input.link
+      ? { tableSlug: input.link.table, onDelete: input.link.on_delete, many: input.link.many }
+      : null,
   }
 }
 

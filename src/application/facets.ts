@@ -1,5 +1,11 @@
 // A table's facets for an actor: the ones asked for among the rows a page shows, and suggestions.
-import { type Facet, facetBy, MAX_FACETS, readFacets, suggestFacets } from '../datasource/facets.js'
+import {
+  columnFacetBy,
+  type Facet,
+  MAX_FACETS,
+  readFacets,
+  suggestFacets,
+} from '../datasource/facets.js'
 import type { RowMatch } from '../datasource/rows.js'
 import type { ColumnInfo, TableInfo } from '../datasource/types.js'
 import type { Db } from '../db/database.js'
@@ -45,7 +51,7 @@ export function apiFacetColumns(table: TableInfo, raw: readonly string[]): Colum
         errors: { _facet: 'Use the slug of a column of this table' },
       })
     }
-    if (facetBy(column.type) === null) {
+    if (columnFacetBy(column) === null) {
       throw new InvalidError(`${column.name}: a ${column.type} column cannot be faceted.`, {
         errors: { _facet: 'Facet a text, number, yes/no, choice, date or link column' },
       })

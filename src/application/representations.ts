@@ -1,5 +1,6 @@
 // The JSON shapes of tables, columns, rows, pages of rows and errors: one definition for the pages'
 // JSON form, the API and the exports, so they cannot drift apart.
+import { isLinkList } from '../datasource/column-type/link.js'
 import { toJsonValue } from '../datasource/column-types.js'
 import type { Facet } from '../datasource/facets.js'
 import { isFileType, readFileRef } from '../datasource/file-cells.js'
@@ -21,7 +22,11 @@ export function columnRepresentation(column: ColumnInfo) {
     default: column.defaultValue,
     choices: column.choices,
     link: column.link
-      ? { table: column.link.tableSlug ?? null, on_delete: column.link.onDelete }
+      ? {
+          table: column.link.tableSlug ?? null,
+          on_delete: column.link.onDelete,
+          many: column.link.many === true,
+        }
       : null,
   }
 }
@@ -62,7 +67,11 @@ export function rowValues(table: TableInfo, row: Row): Record<string, unknown> {
   const values: Record<string, unknown> = {}
   table.columns.forEach((column, index) => {
     const text = row.cells[index] ?? null
-    values[column.slug] = row.truncated?.[index] ? text : toJsonValue(column.type, text)
+    values[column.slug] = isLinkList(column)
+      ? (row.linkLists?.[index]?.links ?? []).map((link) => link.id)
+      : row.truncated?.[index]
+        ? text
+        : toJsonValue(column.type, text)
   })
   return values
 }
@@ -98,11 +107,24 @@ export function linkValue(row: Row, index: number, absolute: Absolute) {
   }
 }
 
+// A several-links cell: its links in order, each `{ id, display, url }` (a grid's first few only:
+// its slug is then in `truncated`).
+export const linkListValue = (row: Row, index: number, absolute: Absolute) =>
+  (row.linkLists?.[index]?.links ?? []).map((link) => ({
+    id: link.id,
+    display: link.display,
+    url: link.url ? absolute(link.url) : null,
+  }))
+
 function rowValuesWithFiles(table: TableInfo, row: Row, absolute: Absolute) {
   const values = rowValues(table, row)
   table.columns.forEach((column, index) => {
     if (isFileType(column.type)) values[column.slug] = fileValue(table, row, index, absolute)
-    if (column.link) values[column.slug] = linkValue(row, index, absolute)
+    if (column.link) {
+      values[column.slug] = isLinkList(column)
+        ? linkListValue(row, index, absolute)
+        : linkValue(row, index, absolute)
+    }
   })
   return values
 }

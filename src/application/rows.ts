@@ -1,6 +1,8 @@
 // A table's rows for an actor: pages by cursor, one row, and (with the write scope) changes.
+import { cellColumns, isLinkList } from '../datasource/column-type/link.js'
 import { type Filter, readFilters } from '../datasource/filters.js'
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
+import { MAX_LINKS_PER_CELL } from '../datasource/link-lists.js'
 import {
   listRows,
   type RowPage,
@@ -16,7 +18,7 @@ import { normalizeSearch } from '../lib/search.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { type FieldErrors, InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
-import { withLinks } from './links.js'
+import { GRID_LINKS, withLinks } from './links.js'
 import { refusing } from './refusals.js'
 
 // A listed value longer than this is cut (and flagged); the row itself has it whole.
@@ -25,13 +27,20 @@ export const LIST_CELL_CHARS = 10_000
 // than asked for (`next` goes on from there).
 const PAGE_BUDGET_CHARS = 16_000_000
 
+// A cell of several links counts as its most links, each about this many characters of JSON.
+const LINK_JSON_CHARS = 100
+
+const rowChars = (table: TableInfo) =>
+  table.columns.reduce(
+    (sum, column) =>
+      sum + (isLinkList(column) ? MAX_LINKS_PER_CELL * LINK_JSON_CHARS : LIST_CELL_CHARS),
+    0,
+  )
+
 export const rowsPerPage = (table: TableInfo, limit: number) =>
   Math.max(
     1,
-    Math.min(
-      limit,
-      Math.floor(PAGE_BUDGET_CHARS / (LIST_CELL_CHARS * Math.max(1, table.columns.length))),
-    ),
+    Math.min(limit, Math.floor(PAGE_BUDGET_CHARS / Math.max(LIST_CELL_CHARS, rowChars(table)))),
   )
 
 export interface RowListQuery {
@@ -70,7 +79,7 @@ export function rowOrder(table: TableInfo, raw: string | undefined): RowOrder | 
   if (raw === undefined || raw === '') return null
   const order = parseOrder(
     raw,
-    table.columns.map((column) => column.slug),
+    cellColumns(table.columns).map((column) => column.slug),
   )
   if (!order) {
     throw new InvalidError(`Cannot order by “${raw}”: no such column.`, {
@@ -126,7 +135,7 @@ export async function readPage(
 ): Promise<RowPage> {
   requireAccess(actor, table, 'read')
   const page = await listRows(db, table, query)
-  return { ...page, rows: await withLinks(db, actor, table, page.rows) }
+  return { ...page, rows: await withLinks(db, actor, table, page.rows, GRID_LINKS) }
 }
 
 export async function readRow(db: Db, actor: Actor, table: TableInfo, rowId: number): Promise<Row> {
@@ -188,7 +197,10 @@ export async function changeRow(
   const result = await writes.updateRow(db, table, rowId, expectedVersion, values, options)
   if (result === null) throw new NotFoundError('This row')
   if (result.ok) return (await withLinks(db, actor, table, [result.row]))[0] as Row
-  if ('conflict' in result) throw changedSince(rowId, expectedVersion, result.current)
+  if ('conflict' in result) {
+    const [current] = await withLinks(db, actor, table, [result.current])
+    throw changedSince(rowId, expectedVersion, current as Row)
+  }
   throw new InvalidError('A value cannot be stored; nothing was changed.', {
     errors: result.errors,
   })

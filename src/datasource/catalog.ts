@@ -21,6 +21,7 @@ export function toColumnInfo(row: ColumnRow): ColumnInfo {
         : {
             tableId: row.link_table_id,
             onDelete: row.link_on_delete === 'clear' ? 'clear' : 'refuse',
+            many: row.link_many,
           },
   }
 }

@@ -108,10 +108,21 @@ function checkLinkRules(
   if (shape.defaultValue !== null) {
     throw new ColumnChangeError('A link column has no default value', 'defaultValue')
   }
+  if (link.many && (shape.required || shape.unique)) {
+    throw new ColumnChangeError(
+      'A column of several links cannot be required or unique',
+      shape.required ? 'required' : 'unique',
+    )
+  }
   // An id of 0 is looked up by slug when the column is made (lockLinkTarget).
   return {
     ...shape,
-    link: { tableId: byId ? tableId : 0, tableSlug: link.tableSlug, onDelete: link.onDelete },
+    link: {
+      tableId: byId ? tableId : 0,
+      tableSlug: link.tableSlug,
+      onDelete: link.onDelete,
+      many: link.many === true,
+    },
   }
 }
 

@@ -14,6 +14,7 @@ import { type ColumnChanges, changedColumnShape, newColumnShape } from './column
 import { checkConversion, conversionExpression } from './conversion.js'
 import { isFileType, queueColumnFiles, syncFileTrigger } from './file-cells.js'
 import { waitForIndexBuilds } from './indexes.js'
+import { createJunctionStatements, dropJunctionStatement, isLinkList } from './link-lists.js'
 import { linkCatalogValues, lockLinkTarget } from './links.js'
 import { columnRef, tableRef } from './names.js'
 import {
@@ -156,7 +157,11 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
       .executeTakeFirstOrThrow()
     // Even on an empty table, Postgres would keep a long default where it cannot fit.
     const options = { fillRows: isLongDefault(shape.defaultValue) }
-    for (const statement of addColumnStatements(table.id, toColumnInfo(row), options)) {
+    const added = toColumnInfo(row)
+    const statements = isLinkList(added)
+      ? createJunctionStatements(table.id, added)
+      : addColumnStatements(table.id, added, options)
+    for (const statement of statements) {
       await statement.execute(trx)
     }
     if (isFileType(shape.type)) {
@@ -235,7 +240,10 @@ export async function deleteColumn(db: Db, table: TableInfo, columnId: number): 
       await queueColumnFiles(trx, table.id, [columnId])
       await syncFileTrigger(trx, table.id, rest)
     }
-    await dropColumnStatement(table.id, columnId).execute(trx)
+    const drop = isLinkList(column)
+      ? dropJunctionStatement(columnId)
+      : dropColumnStatement(table.id, columnId)
+    await drop.execute(trx)
     await trx.deleteFrom('columns').where('id', '=', columnId).execute()
     await renumber(trx, rest)
     return finish(trx, table.id)

@@ -1,13 +1,16 @@
 // Exporting a whole table in the page's search, filters and order: Postgres writes the CSV or the
 // JSON itself (COPY … TO STDOUT), and the bytes are streamed at the reader's pace.
+
 import { type RawBuilder, sql } from 'kysely'
 import { formatCsvRow } from '../csv/index.js'
 import type { Database, Db } from '../db/database.js'
 import { streamInTransaction } from '../db/stream.js'
 import { getTableById } from './catalog.js'
+import { isLinkList } from './column-type/link.js'
 import { type ColumnType, selectAsText } from './column-types.js'
 import { isFileType } from './file-cells.js'
 import { inlineSql } from './inline-sql.js'
+import { linkListCsvSql, linkListJsonSql } from './link-lists.js'
 import type { RowSelection } from './list-rows.js'
 import { columnRef, tableRef } from './names.js'
 import { currentColumns, isUndefinedTable, type ReadColumns } from './read-columns.js'
@@ -67,6 +70,10 @@ function jsonValueSql(type: ColumnType, column: RawBuilder<unknown>): RawBuilder
 const csvValueSql = (type: ColumnType, column: RawBuilder<unknown>) =>
   isFileType(type) ? sql`${column} ->> 'name'` : selectAsText(type, column)
 
+// Several links are written as their ids, `3,7,12`, read from their junction table.
+const csvCellSql = (column: ColumnInfo) =>
+  isLinkList(column) ? linkListCsvSql(column) : csvValueSql(column.type, columnRef(column.id))
+
 // The columns a file holds: those shown (all, when none are chosen), in the table's order, each as
 // the catalog has it now (null: dropped since).
 type Written = { info: ColumnInfo; column: ColumnInfo | null | undefined }[]
@@ -93,7 +100,7 @@ function csvSelect(written: Written): RawBuilder<unknown> {
   return sql.join(
     written.map(
       ({ column }, index) =>
-        sql`${column ? csvValueSql(column.type, columnRef(column.id)) : sql`null::text`} as ${sql.id(`v${index}`)}`,
+        sql`${column ? csvCellSql(column) : sql`null::text`} as ${sql.id(`v${index}`)}`,
     ),
   )
 }
@@ -103,7 +110,11 @@ function csvSelect(written: Written): RawBuilder<unknown> {
 function jsonSelect(written: Written): RawBuilder<unknown> {
   const parts = written.map(({ info, column }) => {
     const key = sql.lit(`,${JSON.stringify(info.slug)}:`)
-    const value = column ? jsonValueSql(column.type, columnRef(column.id)) : sql`'null'`
+    const value = column
+      ? isLinkList(column)
+        ? linkListJsonSql(column)
+        : jsonValueSql(column.type, columnRef(column.id))
+      : sql`'null'`
     return sql`${key} || ${value}`
   })
   return sql.join([sql`',{"id":' || id`, ...parts, sql`'}'`], sql` || `)

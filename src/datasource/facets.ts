@@ -1,7 +1,9 @@
 // Facets: a column's commonest values (dates by year) among the rows a page shows, with counts,
 // each within a time budget. Past it a sample answers (approximate), and past that none (unavailable).
+
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
+import { isLinkList } from './column-type/link.js'
 import type { ColumnType } from './column-types.js'
 import { columnRef, DATA_SCHEMA, physicalColumnName, physicalTableName, tableRef } from './names.js'
 import { type ReadColumns, readWithCurrentColumns } from './read-columns.js'
@@ -29,6 +31,9 @@ const FACET_BY: Record<ColumnType, FacetBy | null> = {
 }
 
 export const facetBy = (type: ColumnType) => FACET_BY[type]
+// Several links (no cell of their own) are not faceted.
+export const columnFacetBy = (column: ColumnInfo) =>
+  isLinkList(column) ? null : facetBy(column.type)
 
 export const FACET_VALUES = 30
 // Facets one page or request may ask for.
@@ -150,7 +155,7 @@ export function readFacets(
       const facets: Facet[] = []
       for (const want of wanted) {
         const column = columns.find((candidate) => candidate?.id === want.id)
-        const by = column ? facetBy(column.type) : null
+        const by = column ? columnFacetBy(column) : null
         if (column && by)
           facets.push(await oneFacet(db, table, columns, column, by, match, options))
       }
@@ -169,8 +174,8 @@ export async function suggestFacets(db: Db, table: TableInfo, most = 30): Promis
   const distinct = new Map(rows.map((row) => [row.attname, Number(row.n_distinct)]))
   return table.columns.filter((column) => {
     if (column.type === 'choice' || column.type === 'boolean') return true
-    if (facetBy(column.type) === 'year') return true
-    if (facetBy(column.type) !== 'value') return false
+    if (columnFacetBy(column) === 'year') return true
+    if (columnFacetBy(column) !== 'value') return false
     // Positive: a count of values; negative: a fraction of the rows.
     const n = distinct.get(physicalColumnName(column.id))
     if (n === undefined || n === 0) return false

@@ -1,9 +1,11 @@
 // Filters as SQL: one condition from the columns as they are now and the filters, shared by pages,
 // counts and exports. Values are always parameters; columns are named by their catalog ids only.
 import { type RawBuilder, sql } from 'kysely'
+import { isLinkList } from './column-type/link.js'
 import { asIs } from './column-type/sql-rules.js'
 import { definitionOf } from './column-types.js'
 import type { Filter } from './filters.js'
+import { linkListCondition } from './link-lists.js'
 import { columnRef } from './names.js'
 import type { ReadColumns } from './read-columns.js'
 import type { ColumnInfo } from './types.js'
@@ -21,6 +23,7 @@ function condition(column: ColumnInfo, filter: Filter): RawBuilder<unknown> {
   const prefixed = definition.sortSql !== asIs
   const key = (v: RawBuilder<unknown>) => definition.sortSql(v)
   const [first = sql`null`, second = sql`null`] = values
+  if (isLinkList(column)) return linkListCondition(column, filter.operator, first)
   switch (filter.operator) {
     case 'exact':
       return prefixed

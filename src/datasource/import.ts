@@ -3,10 +3,13 @@ import { sql } from 'kysely'
 import { type CsvRecord, CsvSyntaxError } from '../csv/index.js'
 import type { Database, Db } from '../db/database.js'
 import { ColumnChangeError } from './column-errors.js'
+import { cellColumns, isLinkList } from './column-type/link.js'
 import { type ColumnType, definitionOf, parseValue } from './column-types.js'
 import { formatCopyRow } from './copy-text.js'
 import { createIndexes } from './ddl.js'
+import { ImportError } from './import-error.js'
 import { buildIndexes, DEFERRED_INDEX_ROWS, type IndexBuildTime } from './indexes.js'
+import { ImportedLinks, lastRowId, writeImportedLinks } from './link-list-import.js'
 import { columnRef, tableRef } from './names.js'
 import { confirmGone, lockForRowWrites, TableGoneError } from './table-locks.js'
 import { TableSettingsError } from './table-names.js'
@@ -15,16 +18,7 @@ import type { ColumnInfo, TableInfo } from './types.js'
 
 const CHUNK_CHARS = 1 << 20
 
-export class ImportError extends Error {
-  constructor(
-    readonly line: number | null,
-    readonly column: string | null,
-    readonly reason: string,
-  ) {
-    const where = [line === null ? null : `line ${line}`, column && `column “${column}”`]
-    super([where.filter(Boolean).join(', '), reason].filter(Boolean).join(': '))
-  }
-}
+export { ImportError } from './import-error.js'
 
 // A CSV file that cannot be read, as the import's own error: "line 3: a quoted value has no…".
 export function csvImportError(error: CsvSyntaxError): ImportError {
@@ -85,9 +79,13 @@ async function* copyChunks(
   records: AsyncIterable<CsvRecord>,
   targets: (ColumnInfo | null)[],
   sent: SentLines,
+  lists: ImportedLinks,
 ): AsyncGenerator<string> {
   const used = targets.flatMap((column, index) =>
-    column ? [{ column, index, asIs: AS_IS[column.type] ?? null }] : [],
+    column && !isLinkList(column) ? [{ column, index, asIs: AS_IS[column.type] ?? null }] : [],
+  )
+  const listed = targets.flatMap((column, index) =>
+    column && isLinkList(column) ? [{ column, index }] : [],
   )
   let lines: string[] = []
   let size = 0
@@ -110,8 +108,11 @@ async function* copyChunks(
       if (column.link && parsed.value !== null) sent.addLink(column.id, parsed.value, record.line)
       return parsed.value
     })
-    const line = formatCopyRow(values)
+    const line = used.length ? formatCopyRow(values) : '1\n'
     sent.add(record.line)
+    for (const { column, index } of listed) {
+      lists.add(column, sent.count, record.line, record.fields[index] ?? '')
+    }
     lines.push(line)
     size += line.length
     if (size >= CHUNK_CHARS) {
@@ -183,17 +184,22 @@ export async function copyRecords(
   records: AsyncIterable<CsvRecord>,
   targets: (ColumnInfo | null)[],
 ): Promise<number> {
-  const columns = targets.filter((column): column is ColumnInfo => column !== null)
-  const copySql = sql`copy ${tableRef(table.id)} (${sql.join(columns.map((c) => columnRef(c.id)))})
+  const columns = cellColumns(targets.filter((column): column is ColumnInfo => column !== null))
+  // With no cell to fill (only several-links columns), each row is sent as its version.
+  const copied = columns.length ? sql.join(columns.map((c) => columnRef(c.id))) : sql`_version`
+  const copySql = sql`copy ${tableRef(table.id)} (${copied})
     from stdin with (format text)`.compile(trx).sql
   let count: number
   const sent = new SentLines()
+  const lists = new ImportedLinks()
+  const lastId = targets.some(isLinkList) ? await lastRowId(trx, table.id) : 0
   try {
-    count = await database.copyIn(trx, copySql, copyChunks(records, targets, sent))
+    count = await database.copyIn(trx, copySql, copyChunks(records, targets, sent, lists))
   } catch (error) {
     if (error instanceof ImportError) throw error
     explainCopyError(error, table, sent)
   }
+  await writeImportedLinks(trx, table, lists, lastId)
   await touchTable(trx, table.id, count)
   return count
 }

@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import * as v from 'valibot'
 import type { Db } from '../db/database.js'
 import { ColumnChangeError } from './column-errors.js'
-import { columnRef, tableRef } from './names.js'
+import { columnRef, junctionRef, tableRef } from './names.js'
 import type { LinkTarget, TableInfo } from './types.js'
 
 const FOREIGN_KEY_VIOLATION = '23503'
@@ -18,6 +18,7 @@ export const isForeignKeyViolation = (error: unknown) =>
 export const linkCatalogValues = (link: LinkTarget | null | undefined) => ({
   link_table_id: link?.tableId ?? null,
   link_on_delete: link?.onDelete ?? null,
+  link_many: link?.many === true,
 })
 
 // The target must be a table of the same owner (found by id, or by slug when the id is 0); its
@@ -37,7 +38,7 @@ export async function lockLinkTarget(
     .forKeyShare()
     .executeTakeFirst()
   if (!target) throw new ColumnChangeError('Pick one of your own tables to link to', 'link')
-  return { tableId: target.id, onDelete: link.onDelete }
+  return { tableId: target.id, onDelete: link.onDelete, many: link.many === true }
 }
 
 export class TableLinkedError extends Error {
@@ -89,7 +90,13 @@ export async function linkingRows(db: Db, tableId: number, ids: number[]): Promi
   const links = await db
     .selectFrom('columns')
     .innerJoin('tables', 'tables.id', 'columns.table_id')
-    .select(['columns.id', 'columns.table_id', 'columns.name as column', 'tables.name as table'])
+    .select([
+      'columns.id',
+      'columns.table_id',
+      'columns.link_many',
+      'columns.name as column',
+      'tables.name as table',
+    ])
     .where('columns.link_table_id', '=', tableId)
     .where('columns.link_on_delete', '=', 'refuse')
     .orderBy('tables.name')
@@ -98,10 +105,14 @@ export async function linkingRows(db: Db, tableId: number, ids: number[]): Promi
   const found: LinkingRow[] = []
   for (const link of links) {
     if (found.length >= NAMED_ROWS) break
-    const { rows } = await sql<{ id: string | number; target: string | number }>`
-      select id, ${columnRef(link.id)} as target from ${tableRef(link.table_id)}
-      where ${columnRef(link.id)} in (${sql.join(ids)})
-      order by id limit ${NAMED_ROWS - found.length}`.execute(db)
+    const limit = NAMED_ROWS - found.length
+    const { rows } = await sql<{ id: string | number; target: string | number }>`${
+      link.link_many
+        ? sql`select row_id as id, target_id as target from ${junctionRef(link.id)}
+          where target_id in (${sql.join(ids)}) order by row_id, target_id limit ${limit}`
+        : sql`select id, ${columnRef(link.id)} as target from ${tableRef(link.table_id)}
+          where ${columnRef(link.id)} in (${sql.join(ids)}) order by id limit ${limit}`
+    }`.execute(db)
     for (const row of rows) {
       found.push({
         table: link.table,
@@ -151,17 +162,18 @@ export async function linkingCounts(
 ): Promise<LinkingColumn[]> {
   const links = await db
     .selectFrom('columns')
-    .select(['id', 'table_id', 'name'])
+    .select(['id', 'table_id', 'name', 'link_many'])
     .where('link_table_id', '=', tableId)
     .orderBy('table_id')
     .orderBy('position')
     .execute()
   const counts: LinkingColumn[] = []
   for (const link of links) {
-    const { rows } = await sql<{ n: string | number }>`
-      select count(*) as n from ${tableRef(link.table_id)} where ${columnRef(link.id)} = ${rowId}`.execute(
-      db,
-    )
+    const { rows } = await sql<{ n: string | number }>`${
+      link.link_many
+        ? sql`select count(*) as n from ${junctionRef(link.id)} where target_id = ${rowId}`
+        : sql`select count(*) as n from ${tableRef(link.table_id)} where ${columnRef(link.id)} = ${rowId}`
+    }`.execute(db)
     counts.push({
       tableId: link.table_id,
       columnId: link.id,

@@ -2,7 +2,9 @@
 // the write holds its lock, all or nothing, in one INSERT, the catalog's row count kept in step.
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
+import { cellColumns } from './column-type/link.js'
 import { definitionOf } from './column-types.js'
+import { checkLinkLists, writeLinkLists } from './link-lists.js'
 import { columnRef, tableRef } from './names.js'
 import { currentColumns } from './read-columns.js'
 import { mapRowsError, type RowErrors, uniqueErrors } from './row-checks.js'
@@ -44,7 +46,7 @@ async function insertValues(
   reader: TableInfo,
   rows: RowValues[],
 ): Promise<Row[]> {
-  const { columns } = current
+  const columns = cellColumns(current.columns)
   const arrays = columns.map((column) => rows.map((row) => row[column.slug] ?? null))
   const casts = columns.map(
     (column, index) =>
@@ -62,7 +64,14 @@ async function insertValues(
     insert into ${tableRef(current.id)} ${source} returning ${selectList(readColumns)}
   `.execute(trx)
   await touchTable(trx, current.id, inserted.length)
-  return inserted.map((raw) => toRow(readColumns, raw)).sort((a, b) => a.id - b.id)
+  // Ids are drawn in the order the rows were given, so sorted by id they line up with `rows`.
+  const written = inserted.map((raw) => toRow(readColumns, raw)).sort((a, b) => a.id - b.id)
+  await writeLinkLists(
+    trx,
+    current,
+    written.map((row, index) => ({ id: row.id, values: rows[index] ?? {} })),
+  )
+  return written
 }
 
 type Checked = { ok: true; values: RowValues[] } | { ok: false; errors: RowErrors }
@@ -108,6 +117,9 @@ async function insertChecked(
         if (!checked.ok) return checked
         values = withDefaults(current, checked.values)
         const clashes = check ? await uniqueErrors(trx, current, values, null) : new Map()
+        for (const [index, fields] of await checkLinkLists(trx, current, values)) {
+          clashes.set(index, { ...clashes.get(index), ...fields })
+        }
         if (clashes.size > 0) {
           const errors = [...clashes].map(([index, fields]) => ({ index, errors: fields }))
           return { ok: false, errors: errors.sort((a, b) => a.index - b.index) }

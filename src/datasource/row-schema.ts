@@ -2,7 +2,9 @@
 // Postgres will store, with a message per field at fault.
 import * as v from 'valibot'
 import { isFileType } from './column-type/file.js'
+import { isLinkList } from './column-type/link.js'
 import { parseTypedValue, parseValue } from './column-types.js'
+import { parseLinkList } from './link-lists.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
 // Values by column slug, as text for SQL; null stores NULL (or the column default on insert).
@@ -34,8 +36,9 @@ function fieldSchema(column: ColumnInfo, options: RowInputOptions) {
     v.unknown(),
     v.rawTransform(({ dataset, addIssue, NEVER }) => {
       const { value } = dataset
-      const parsed =
-        typeof value === 'string' && !typed
+      const parsed = isLinkList(column)
+        ? parseLinkList(value, typed)
+        : typeof value === 'string' && !typed
           ? parseValue(column.type, value, column.choices)
           : parseTypedValue(column.type, value, column.choices)
       if (!parsed.ok) {

@@ -2,6 +2,8 @@
 // columns, all or nothing, with optimistic concurrency and the catalog's count kept in step.
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
+import { cellColumns } from './column-type/link.js'
+import { checkLinkLists, writeLinkLists } from './link-lists.js'
 import { isForeignKeyViolation, linkingRows, RowLinkedError } from './links.js'
 import { columnRef, tableRef } from './names.js'
 import { currentColumns, isUndefinedTable } from './read-columns.js'
@@ -82,8 +84,11 @@ export async function updateRow(
         if (!checked.ok) return checked
         values = checked.values
         const clashes = await uniqueErrors(trx, current, [values], rowId)
-        if (clashes.size > 0) return { ok: false, errors: clashes.get(0) ?? {} }
-        const set = current.columns
+        const unknown = (await checkLinkLists(trx, current, [values])).get(0)
+        if (clashes.size > 0 || unknown) {
+          return { ok: false, errors: { ...clashes.get(0), ...unknown } }
+        }
+        const set = cellColumns(current.columns)
           .filter((column) => values[column.slug] !== undefined)
           .map(
             (column) =>
@@ -92,6 +97,7 @@ export async function updateRow(
         await sql`update ${tableRef(table.id)}
           set ${sql.join([...set, sql`_version = _version + 1`])}
           where id = ${rowId}`.execute(trx)
+        await writeLinkLists(trx, current, [{ id: rowId, values }])
         await touchTable(trx, table.id, null)
         return { ok: true, row: await readRow(trx, current, table, rowId) }
       }),

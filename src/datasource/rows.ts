@@ -4,6 +4,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { containsPattern } from '../lib/search.js'
 import { isFileType } from './column-type/file.js'
+import { isLinkList } from './column-type/link.js'
 import { definitionOf, selectAsText } from './column-types.js'
 import { sortExpression } from './ddl.js'
 import { filterCondition } from './filter-sql.js'
@@ -29,6 +30,8 @@ const NOT_PREVIEWED = 'A JSON value too large to preview here: open the row to s
 // Cut to `chars` characters (one more is read, to tell whether anything was cut), in SQL, so a
 // long value is never read whole: left() reads only the first part of a TOASTed text.
 function cellSql(column: ColumnInfo, chars: number | null): RawBuilder<unknown> {
+  // Several links have no cell: they are read from their junction table (link-lists.ts).
+  if (isLinkList(column)) return sql`null::text`
   const ref = columnRef(column.id)
   const text = selectAsText(column.type, ref)
   // A file cell's reference is small, and useless cut: it is read whole.
@@ -100,7 +103,9 @@ export function matchCondition(columns: ReadColumns, match: RowMatch): RawBuilde
 export function currentOrder(order: RowOrder | null, columns: ReadColumns): RowOrder | null {
   if (!order?.column) return order
   const id = order.column.id
-  return { ...order, column: columns.find((column) => column?.id === id) ?? null }
+  const column = columns.find((candidate) => candidate?.id === id) ?? null
+  // Several links have no value to sort by: such an order is by id.
+  return { ...order, column: isLinkList(column) ? null : column }
 }
 
 // Nulls sort last either way; the row id breaks ties so pages never overlap.

@@ -7,6 +7,7 @@ import { ColumnChangeError } from './column-errors.js'
 import { type ColumnShape, newColumnShape } from './column-spec.js'
 import { createIndexes, createTableStatement } from './ddl.js'
 import { queueTableFiles, syncFileTrigger } from './file-cells.js'
+import { createJunctionStatements, dropJunctions } from './link-lists.js'
 import { linkCatalogValues, lockLinkTarget, refuseLinkedTable } from './links.js'
 import { tableRef } from './names.js'
 import { checkTableText, TableDescriptionSchema, TableNameSchema } from './table-names.js'
@@ -113,6 +114,9 @@ export async function insertTable(
     : []
   const columns = columnRows.map(toColumnInfo)
   await createTableStatement(id, columns).execute(trx)
+  for (const column of columns) {
+    for (const statement of createJunctionStatements(id, column)) await statement.execute(trx)
+  }
   if (options.indexes) await createIndexes(trx, id, columns)
   await syncFileTrigger(trx, id, columns)
   const table = await getTableById(trx, id)
@@ -137,6 +141,7 @@ export async function deleteTable(db: Db, tableId: number): Promise<void> {
     await refuseLinkedTable(trx, tableId)
     // Its files are deleted from storage once this commits.
     await queueTableFiles(trx, tableId)
+    await dropJunctions(trx, tableId)
     await sql`drop table if exists ${tableRef(tableId)}`.execute(trx)
     await trx.deleteFrom('tables').where('id', '=', tableId).execute()
   })

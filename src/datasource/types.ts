@@ -27,6 +27,8 @@ export type LinkOnDelete = 'clear' | 'refuse'
 export interface LinkTarget {
   tableId: number
   onDelete: LinkOnDelete
+  // Several links per row, kept in a junction table (the user table has no cell for them).
+  many?: boolean
   // The target's slug, as the catalog reads it (absent in a spec).
   tableSlug?: string
 }
@@ -59,6 +61,7 @@ export interface LinkSpec {
   tableId?: number
   tableSlug?: string
   onDelete: LinkOnDelete
+  many?: boolean
 }
 
 export interface Row {
@@ -70,6 +73,13 @@ export interface Row {
   truncated?: boolean[]
   // Link cells with a value, by column index: the linked row as a reader may see it.
   links?: Record<number, LinkedRow>
+  // Several-links cells, by column index: the first links (in their order) and how many there are.
+  linkLists?: Record<number, LinkList>
+}
+
+export interface LinkList {
+  links: LinkedRow[]
+  total: number
 }
 
 // `display` and `url` are null when the reader may not see the linked table (or the row is gone).

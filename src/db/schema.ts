@@ -58,6 +58,8 @@ export interface ColumnsTable {
   // Link columns only: the target table, and 'clear' or 'refuse' on delete of a linked row.
   link_table_id: ColumnType<number | null, number | null | undefined, number | null>
   link_on_delete: ColumnType<string | null, string | null | undefined, string | null>
+  // Link columns only: several links, kept in the junction table userdata.j<id> (no cell).
+  link_many: ColumnType<boolean, boolean | undefined, boolean>
   created_at: Timestamp
 }
 

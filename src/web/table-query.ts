@@ -1,7 +1,8 @@
 // What the table page and the export read from the query string: search, filters, order and page
 // position. Bad values are ignored or clamped (bad filters with a message), never an error. The
 // benchmark's floor uses it too.
-import { facetBy, MAX_FACETS } from '../datasource/facets.js'
+import { cellColumns } from '../datasource/column-type/link.js'
+import { columnFacetBy, MAX_FACETS } from '../datasource/facets.js'
 import { type Filter, readFilters } from '../datasource/filters.js'
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
 import type { PageAt } from '../datasource/list-rows.js'
@@ -66,7 +67,7 @@ export function readTableQuery(
   const search = normalizeSearch(query.search)
   const order = parseOrder(
     query.order,
-    table.columns.map((column) => column.slug),
+    cellColumns(table.columns).map((column) => column.slug),
   )
   const column = order ? (table.columns.find((col) => col.slug === order.slug) ?? null) : null
   const { filters, problems } = readFilters(table.columns, query)
@@ -99,7 +100,7 @@ function pageAt(query: Record<string, string | undefined>): PageAt {
 export function readFacetColumns(table: TableInfo, raw: string | undefined): ColumnInfo[] {
   const slugs = new Set((raw ?? '').split(',').map((slug) => slug.trim()))
   return table.columns
-    .filter((column) => slugs.has(column.slug) && facetBy(column.type) !== null)
+    .filter((column) => slugs.has(column.slug) && columnFacetBy(column) !== null)
     .slice(0, MAX_FACETS)
 }
 

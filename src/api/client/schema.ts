@@ -305,6 +305,7 @@ export interface components {
                 table: string | null;
                 /** @enum {string} */
                 on_delete: "clear" | "refuse";
+                many: boolean;
             } | null;
         };
         TableWithColumns: {
@@ -358,6 +359,11 @@ export interface components {
                  * @enum {string}
                  */
                 on_delete: "clear" | "refuse";
+                /**
+                 * @description Several links per row (kept in a junction table; written as an array of ids), or one (the default).
+                 * @default false
+                 */
+                many?: boolean;
             } | null;
         };
         TableInput: {

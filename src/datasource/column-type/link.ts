@@ -14,6 +14,15 @@ import { asIs, asText, whenMatches } from './sql-rules.js'
 
 export const isLinkType = (type: string) => type === 'link'
 
+// A link column that holds several links, in a junction table (see link-lists.ts): no cell.
+export const isLinkList = (column: { link?: { many?: boolean } | null } | null | undefined) =>
+  column?.link?.many === true
+
+// Columns stored in the user table itself (a several-links column is not).
+export const cellColumns = <T extends { link?: { many?: boolean } | null }>(
+  columns: readonly T[],
+) => columns.filter((column) => !isLinkList(column))
+
 const MESSAGE = 'Must be the id of a row of the linked table'
 // Row ids are positive bigints; 18 digits always fit.
 const ID_RE = '^[0-9]{1,18}$'

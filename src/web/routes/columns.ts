@@ -55,6 +55,7 @@ async function renderColumns(
           column.required && 'required',
           column.unique && 'unique',
           column.defaultValue !== null && `default ${column.defaultValue}`,
+          column.link?.many && 'several links',
         ].filter(Boolean),
         editUrl: `${base}/${column.slug}`,
         moveUrl: `${base}/${column.slug}/move`,

@@ -1,6 +1,6 @@
 // Copy-paste examples (curl and fetch) for a table's API tab, with its real address and columns.
 import type { ColumnType } from '../../datasource/column-types.js'
-import type { TableInfo } from '../../datasource/types.js'
+import type { ColumnInfo, TableInfo } from '../../datasource/types.js'
 import { apiRowsUrl, apiRowUrl, apiTableUrl } from '../../lib/paths.js'
 
 const SAMPLES: Record<ColumnType, unknown> = {
@@ -22,13 +22,14 @@ const SAMPLES: Record<ColumnType, unknown> = {
   link: 1,
 }
 
+function sampleValue(column: ColumnInfo): unknown {
+  if (column.type === 'choice') return column.choices?.[0] ?? null
+  // Several links are written as an array of ids.
+  return column.link?.many ? [SAMPLES.link] : SAMPLES[column.type]
+}
+
 export function sampleRow(table: TableInfo): Record<string, unknown> {
-  return Object.fromEntries(
-    table.columns.map((column) => [
-      column.slug,
-      column.type === 'choice' ? (column.choices?.[0] ?? null) : SAMPLES[column.type],
-    ]),
-  )
+  return Object.fromEntries(table.columns.map((column) => [column.slug, sampleValue(column)]))
 }
 
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`

@@ -20,6 +20,8 @@ export const ColumnFormSchema = v.object({
   // Link columns: the slug of the owner's table to link to, and what deleting a linked row does.
   link_table: v.optional(v.string(), ''),
   link_on_delete: v.optional(v.string(), ''),
+  // 'many': several links per row (a junction table); anything else: one.
+  link_count: v.optional(v.string(), ''),
 })
 
 export type ColumnForm = {
@@ -31,6 +33,7 @@ export type ColumnForm = {
   choices: string
   link_table: string
   link_on_delete: string
+  link_count: string
 }
 
 export const blankColumnForm: ColumnForm = {
@@ -42,6 +45,7 @@ export const blankColumnForm: ColumnForm = {
   choices: '',
   link_table: '',
   link_on_delete: 'refuse',
+  link_count: 'one',
 }
 
 export function columnForm(column: ColumnInfo): ColumnForm {
@@ -54,6 +58,7 @@ export function columnForm(column: ColumnInfo): ColumnForm {
     choices: (column.choices ?? []).join('\n'),
     link_table: column.link?.tableSlug ?? '',
     link_on_delete: column.link?.onDelete ?? 'refuse',
+    link_count: column.link?.many ? 'many' : 'one',
   }
 }
 
@@ -67,6 +72,7 @@ export function formFromFields(fields: Record<string, string>): ColumnForm {
     choices: fields.choices ?? '',
     link_table: fields.link_table ?? '',
     link_on_delete: fields.link_on_delete ?? 'refuse',
+    link_count: fields.link_count === 'many' ? 'many' : 'one',
   }
 }
 
@@ -90,6 +96,7 @@ export function columnSpec(value: v.InferOutput<typeof ColumnFormSchema>) {
         ? {
             tableSlug: value.link_table,
             onDelete: (value.link_on_delete === 'clear' ? 'clear' : 'refuse') as LinkOnDelete,
+            many: value.link_count === 'many',
           }
         : null,
   }

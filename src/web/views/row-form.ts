@@ -1,5 +1,6 @@
 // The row form: one field per column, with an input that suits its type.
 import { isFileType } from '../../datasource/file-cells.js'
+import { isLinkList, MAX_LINKS_PER_CELL } from '../../datasource/link-lists.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
 import { fileUrl } from '../../lib/paths.js'
 import { fileView } from './file-view.js'
@@ -38,10 +39,25 @@ const INPUTS: Record<
 export function formValues(table: TableInfo, row: Row): Record<string, string> {
   return Object.fromEntries(
     table.columns.map((column, index) => {
+      if (isLinkList(column)) return [column.slug, linkListText(row, index)]
       const text = row.cells[index] ?? ''
       return [column.slug, column.type === 'datetime' ? text.replace(/:\d{2}Z$/, '') : text]
     }),
   )
+}
+
+// Several links: the ids in a text field, in order, separated by commas (no script needed).
+const linkListText = (row: Row, index: number) =>
+  (row.linkLists?.[index]?.links ?? []).map((link) => link.id).join(', ')
+
+function linkListField(column: ColumnInfo) {
+  if (!isLinkList(column)) return {}
+  return {
+    control: 'input' as const,
+    type: 'text',
+    inputmode: 'text',
+    hint: `Ids of the linked rows, in order, separated by commas (at most ${MAX_LINKS_PER_CELL.toLocaleString('en-GB')})`,
+  }
 }
 
 // A file field uploads (or removes) through forms of its own, so it needs the saved row.
@@ -90,6 +106,7 @@ export function rowFormFields(
       options,
       accept: input.accept ?? null,
       ...fileField(table, column, row),
+      ...linkListField(column),
     }
   })
 }

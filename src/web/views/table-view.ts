@@ -1,6 +1,7 @@
 // View models for the table and row pages, and their JSON forms.
 
 import type { LinkedFrom } from '../../application/links.js'
+import { isLinkList } from '../../datasource/column-type/link.js'
 import { filterParams } from '../../datasource/filters.js'
 import type { RowPage } from '../../datasource/rows.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
@@ -144,11 +145,13 @@ export function tablePageView(
       hideUrl: hideColumnUrl(table, state, visible, column),
       numeric: NUMERIC.has(column.type),
       sortState: sortState(state.order, column.slug),
-      // Sorting keeps the search and filters and goes back to page 1.
-      sortUrl: tableUrl(owner, table.slug, {
-        ...stateParams(state),
-        order: formatOrder(nextOrder(state.order, column.slug)),
-      }),
+      // Sorting keeps the search and filters and goes back to page 1. Several links do not sort.
+      sortUrl: isLinkList(column)
+        ? null
+        : tableUrl(owner, table.slug, {
+            ...stateParams(state),
+            order: formatOrder(nextOrder(state.order, column.slug)),
+          }),
     })),
     rows: page.rows.map((row) => ({
       id: row.id,
@@ -157,6 +160,7 @@ export function tablePageView(
         ...cellView(column, row.cells[index] ?? null, row.truncated?.[index] ?? false),
         file: fileView(table, row, index),
         link: linkView(row, index),
+        linkList: linkListView(row, index),
       })),
     })),
     summary: {
@@ -185,6 +189,21 @@ function linkView(row: Row, index: number) {
   return { text: linked.display ?? `Row ${linked.id}`, url: linked.url }
 }
 
+// A several-links cell: each linked row as a link cell shows it, and how many more there are
+// beyond those read (a grid reads the first few); null for other cells and for no links.
+function linkListView(row: Row, index: number) {
+  const list = row.linkLists?.[index]
+  if (!list || list.total === 0) return null
+  const more = list.total - list.links.length
+  return {
+    items: list.links.map((linked) => ({
+      text: linked.display ?? `Row ${linked.id}`,
+      url: linked.url,
+    })),
+    more: more > 0 ? `and ${formatCount(more)} more` : null,
+  }
+}
+
 export function rowPageView(
   table: TableInfo,
   row: Row,
@@ -210,6 +229,7 @@ export function rowPageView(
       ...cellView(column, row.cells[index] ?? null),
       file: fileView(table, row, index),
       link: linkView(row, index),
+      linkList: linkListView(row, index),
     })),
     linkedFrom: linkedFrom.map((entry) => ({
       ...entry,
