@@ -9,7 +9,7 @@ import {
   tableRepresentation,
 } from '../application/representations.js'
 import { readPage } from '../application/rows.js'
-import { readShownColumns, readViews, type TableView } from '../application/table-views.js'
+import { readPageSettings, type TableView } from '../application/table-views.js'
 import { indexesPending } from '../datasource/indexes.js'
 import type { TableInfo } from '../datasource/types.js'
 import type { AppEnv } from './env.js'
@@ -64,8 +64,8 @@ export async function tablePage(
   const db = c.get('database').db
   const actor = c.get('actor')
   const query = joinedQuery(c, rawQuery)
-  const defaults = await readShownColumns(db, actor, table)
-  const tableQuery = readTableQuery(table, query, defaults)
+  const settings = await readPageSettings(db, actor, table)
+  const tableQuery = readTableQuery(table, query, settings.shown)
   const { search, filters, filterProblems, facets, order, rowOrder, at } = tableQuery
   const state = { search, filters, facets, order, columnChoice: tableQuery.columnChoice }
   const page = await readPage(db, actor, table, {
@@ -75,9 +75,17 @@ export async function tablePage(
     at,
     perPage: PER_PAGE,
   })
-  const faceted = await readPageFacets(db, actor, table, facets, { search, filters }, page.total)
+  const faceted = await readPageFacets(
+    db,
+    actor,
+    table,
+    facets,
+    { search, filters },
+    page.total,
+    settings.distinct,
+  )
   const facetView = facetsView(table, state, faceted.facets, faceted.suggested)
-  const views = await readViews(db, actor, table)
+  const { views } = settings
   const tabs = viewTabsView(table, views, viewStateOf(tableQuery), open?.view ?? null)
 
   if (wantsJson(c)) {
