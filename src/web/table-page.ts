@@ -64,17 +64,15 @@ export async function tablePage(
   const db = c.get('database').db
   const actor = c.get('actor')
   const query = joinedQuery(c, rawQuery)
-  const settings = await readPageSettings(db, actor, table)
+  // Only the shown columns depend on the owner's default: the rows and the settings are read at once.
+  const { search, filters, order, rowOrder, at } = readTableQuery(table, query)
+  const [settings, page] = await Promise.all([
+    readPageSettings(db, actor, table),
+    readPage(db, actor, table, { search, filters, order: rowOrder, at, perPage: PER_PAGE }),
+  ])
   const tableQuery = readTableQuery(table, query, settings.shown)
-  const { search, filters, filterProblems, facets, order, rowOrder, at } = tableQuery
+  const { filterProblems, facets } = tableQuery
   const state = { search, filters, facets, order, columnChoice: tableQuery.columnChoice }
-  const page = await readPage(db, actor, table, {
-    search,
-    filters,
-    order: rowOrder,
-    at,
-    perPage: PER_PAGE,
-  })
   const faceted = await readPageFacets(
     db,
     actor,
