@@ -4,7 +4,7 @@ import {
   type Facet,
   MAX_FACETS,
   readFacets,
-  suggestFacets,
+  suggestFacetsFrom,
 } from '../datasource/facets.js'
 import type { RowMatch } from '../datasource/rows.js'
 import type { ColumnInfo, TableInfo } from '../datasource/types.js'
@@ -25,10 +25,12 @@ export async function readPageFacets(
   wanted: readonly ColumnInfo[],
   match: RowMatch,
   matching: number,
+  // The planner's estimates, read with the page's settings (readPageSettings).
+  distinct: ReadonlyMap<string, number>,
 ): Promise<PageFacets> {
   requireAccess(actor, table, 'read')
   const facets = await readFacets(db, table, wanted, match, { matching })
-  return { facets, suggested: await suggestFacets(db, table) }
+  return { facets, suggested: suggestFacetsFrom(table, distinct) }
 }
 
 // The API's `_facet` (repeated or comma lists): each slug a column that can be faceted, else a 400

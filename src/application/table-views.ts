@@ -3,8 +3,10 @@
 import {
   deleteView,
   findView,
+  getPageSettings,
   getShownColumns,
   listViews,
+  type PageSettings,
   saveView,
   setShownColumns,
   type TableView,
@@ -33,6 +35,12 @@ export async function saveShownColumns(
   requireAccess(actor, table, 'schema')
   const ids = table.columns.filter((column) => slugs.includes(column.slug)).map((c) => c.id)
   await setShownColumns(db, table, ids)
+}
+
+// The default columns, the views and the planner's estimates the table page needs, at once.
+export function readPageSettings(db: Db, actor: Actor, table: TableInfo): Promise<PageSettings> {
+  requireAccess(actor, table, 'read')
+  return getPageSettings(db, table)
 }
 
 export function readViews(db: Db, actor: Actor, table: TableInfo): Promise<TableView[]> {

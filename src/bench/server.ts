@@ -100,15 +100,18 @@ export async function startChildServer(options: {
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  // Until every worker listens, the output is kept (for an error) and searched as it comes; then
+  // the request log is read and dropped. Searching all of it again on every chunk made the bench's
+  // own process a CPU load that grew with the run, on the cores the server shares.
   let listening = 0
   let output = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
+  const read = (chunk: Buffer) => {
+    if (listening >= options.concurrency) return
     output += chunk
     listening = output.split('HostedAPI listening').length - 1
-  })
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk
-  })
+  }
+  child.stdout?.on('data', read)
+  child.stderr?.on('data', read)
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const deadline = Date.now() + 60_000
   while (listening < options.concurrency) {

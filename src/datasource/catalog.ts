@@ -1,10 +1,11 @@
 // Reading the catalog: tables with their owner and columns.
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Db } from '../db/database.js'
 import type { ColumnRow } from '../db/schema.js'
 import type { ColumnType } from './column-types.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
-export function toColumnInfo(row: ColumnRow): ColumnInfo {
+export function toColumnInfo(row: Omit<ColumnRow, 'created_at'>): ColumnInfo {
   return {
     id: row.id,
     name: row.name,
@@ -26,11 +27,13 @@ export function toColumnInfo(row: ColumnRow): ColumnInfo {
   }
 }
 
+// A table with its owner and, in the same statement, its columns in order (as JSON, each with the
+// slug of the table a link column points at): one round trip per table lookup.
 function selectTables(db: Db) {
   return db
     .selectFrom('tables')
     .innerJoin('users', 'users.id', 'tables.owner_id')
-    .select([
+    .select((eb) => [
       'tables.id',
       'tables.name',
       'tables.slug',
@@ -43,6 +46,30 @@ function selectTables(db: Db) {
       'users.username',
       'users.name as owner_name',
       'users.avatar_url',
+      jsonArrayFrom(
+        eb
+          .selectFrom('columns')
+          .leftJoin('tables as targets', 'targets.id', 'columns.link_table_id')
+          .select([
+            'columns.id',
+            'columns.table_id',
+            'columns.name',
+            'columns.slug',
+            'columns.position',
+            'columns.type',
+            'columns.required',
+            'columns.is_unique',
+            'columns.default_value',
+            'columns.choices',
+            'columns.link_table_id',
+            'columns.link_on_delete',
+            'columns.link_many',
+            'targets.slug as link_table_slug',
+          ])
+          .whereRef('columns.table_id', '=', 'tables.id')
+          .orderBy('columns.position')
+          .orderBy('columns.id'),
+      ).as('columns'),
     ])
 }
 
@@ -50,33 +77,8 @@ type TableSelection = Awaited<
   ReturnType<ReturnType<typeof selectTables>['executeTakeFirstOrThrow']>
 >
 
-// The slugs of the tables that link columns point at (one query, only when there are links).
-async function linkTargetSlugs(db: Db, columns: ColumnRow[]): Promise<Map<number, string>> {
-  const ids = [...new Set(columns.flatMap((column) => column.link_table_id ?? []))]
-  if (ids.length === 0) return new Map()
-  const targets = await db
-    .selectFrom('tables')
-    .select(['id', 'slug'])
-    .where('id', 'in', ids)
-    .execute()
-  return new Map(targets.map((target) => [target.id, target.slug]))
-}
-
-async function withColumns(db: Db, rows: TableSelection[]): Promise<TableInfo[]> {
-  if (rows.length === 0) return []
-  const columns = await db
-    .selectFrom('columns')
-    .selectAll()
-    .where(
-      'table_id',
-      'in',
-      rows.map((row) => row.id),
-    )
-    .orderBy('position')
-    .orderBy('id')
-    .execute()
-  const slugs = await linkTargetSlugs(db, columns)
-  return rows.map((row) => ({
+function toTableInfo(row: TableSelection): TableInfo {
+  return {
     id: row.id,
     owner: {
       id: row.owner_id,
@@ -91,20 +93,18 @@ async function withColumns(db: Db, rows: TableSelection[]): Promise<TableInfo[]>
     rowCount: Number(row.row_count),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    columns: columns
-      .filter((column) => column.table_id === row.id)
-      .map(toColumnInfo)
-      .map((column) =>
-        column.link
-          ? { ...column, link: { ...column.link, tableSlug: slugs.get(column.link.tableId) } }
-          : column,
-      ),
-  }))
+    columns: row.columns.map((column) => {
+      const info = toColumnInfo(column)
+      return info.link
+        ? { ...info, link: { ...info.link, tableSlug: column.link_table_slug ?? undefined } }
+        : info
+    }),
+  }
 }
 
 export async function getTableById(db: Db, tableId: number): Promise<TableInfo | null> {
   const row = await selectTables(db).where('tables.id', '=', tableId).executeTakeFirst()
-  return row ? ((await withColumns(db, [row]))[0] ?? null) : null
+  return row ? toTableInfo(row) : null
 }
 
 export type TableLookup =
@@ -118,10 +118,7 @@ export async function findTable(db: Db, username: string, slug: string): Promise
     .where((eb) => eb(eb.fn('lower', ['users.username']), '=', username.toLowerCase()))
     .where('tables.slug', '=', slug)
     .executeTakeFirst()
-  if (row) {
-    const [table] = await withColumns(db, [row])
-    return table ? { found: 'table', table } : { found: 'none' }
-  }
+  if (row) return { found: 'table', table: toTableInfo(row) }
   const redirect = await db
     .selectFrom('table_redirects')
     .innerJoin('users', 'users.id', 'table_redirects.owner_id')
@@ -150,5 +147,5 @@ export async function listTables(db: Db, options: TableListOptions = {}): Promis
       : eb.or([eb('tables.is_public', '=', true), eb('tables.owner_id', '=', viewerId)]),
   )
   if (options.limit) query = query.limit(options.limit)
-  return withColumns(db, await query.execute())
+  return (await query.execute()).map(toTableInfo)
 }

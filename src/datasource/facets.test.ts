@@ -4,9 +4,10 @@ import type { Database } from '../db/database.js'
 import { createTestDatabase } from '../test/database.js'
 import { createOwner, tableWithRows } from '../test/datasource-fixtures.js'
 import { deleteColumn } from './columns.js'
-import { readFacets, suggestFacets } from './facets.js'
+import { readFacets, suggestFacets, suggestFacetsFrom } from './facets.js'
 import { readFilters } from './filters.js'
 import { tableRef } from './names.js'
+import { getPageSettings } from './table-views.js'
 import { deleteTable } from './tables.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
@@ -196,6 +197,14 @@ describe('suggestFacets', () => {
     const slugs = (columns: ColumnInfo[]) => columns.map((c) => c.slug)
     await sql`analyze ${tableRef(suggested.id)}`.execute(database.db)
     expect(slugs(await suggestFacets(database.db, { ...suggested, rowCount: 200 }))).toEqual([
+      'kind',
+      'party',
+      'elected',
+      'day',
+    ])
+    // The table page reads the same estimates with its settings, in one statement.
+    const { distinct } = await getPageSettings(database.db, suggested)
+    expect(slugs(suggestFacetsFrom({ ...suggested, rowCount: 200 }, distinct))).toEqual([
       'kind',
       'party',
       'elected',

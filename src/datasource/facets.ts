@@ -171,7 +171,19 @@ export async function suggestFacets(db: Db, table: TableInfo, most = 30): Promis
   const { rows } = await sql<{ attname: string; n_distinct: number | string }>`
     select attname, n_distinct from pg_stats
     where schemaname = ${DATA_SCHEMA} and tablename = ${physicalTableName(table.id)}`.execute(db)
-  const distinct = new Map(rows.map((row) => [row.attname, Number(row.n_distinct)]))
+  return suggestFacetsFrom(
+    table,
+    new Map(rows.map((row) => [row.attname, Number(row.n_distinct)])),
+    most,
+  )
+}
+
+// The same from estimates already read (by physical column name, as pg_stats has them).
+export function suggestFacetsFrom(
+  table: TableInfo,
+  distinct: ReadonlyMap<string, number>,
+  most = 30,
+): ColumnInfo[] {
   return table.columns.filter((column) => {
     if (column.type === 'choice' || column.type === 'boolean') return true
     if (columnFacetBy(column) === 'year') return true

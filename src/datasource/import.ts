@@ -5,7 +5,7 @@ import type { Database, Db } from '../db/database.js'
 import { ColumnChangeError } from './column-errors.js'
 import { cellColumns, isLinkList } from './column-type/link.js'
 import { type ColumnType, definitionOf, parseValue } from './column-types.js'
-import { formatCopyRow } from './copy-text.js'
+import { formatCopyField } from './copy-text.js'
 import { createIndexes } from './ddl.js'
 import { ImportError } from './import-error.js'
 import { buildIndexes, DEFERRED_INDEX_ROWS, type IndexBuildTime } from './indexes.js'
@@ -74,8 +74,11 @@ export class SentLines {
 
 const MAX_LINK_VALUES = 100_000
 
-// `targets[i]` receives field i of each record; null skips that field.
-async function* copyChunks(
+// `targets[i]` receives field i of each record; null skips that field. Each row is written straight
+// into COPY's text format, a value as it is when AS_IS says so (digits, dashes and letters need no
+// escape), else parsed and escaped: no array or closure per row (a third of the import's JavaScript
+// time went to them and the garbage they left).
+export async function* copyChunks(
   records: AsyncIterable<CsvRecord>,
   targets: (ColumnInfo | null)[],
   sent: SentLines,
@@ -87,41 +90,46 @@ async function* copyChunks(
   const listed = targets.flatMap((column, index) =>
     column && isLinkList(column) ? [{ column, index }] : [],
   )
-  let lines: string[] = []
-  let size = 0
+  const width = targets.length
+  let chunk = ''
   for await (const record of readableRecords(records)) {
-    if (record.fields.length !== targets.length) {
+    const fields = record.fields
+    if (fields.length !== width) {
       throw new ImportError(
         record.line,
         null,
-        `expected ${targets.length} values but found ${record.fields.length}`,
+        `expected ${width} values but found ${fields.length}`,
       )
     }
-    const values = used.map(({ column, index, asIs }) => {
-      const field = record.fields[index] ?? ''
-      if (asIs?.test(field)) return field
+    let line = ''
+    for (let i = 0; i < used.length; i++) {
+      const { column, index, asIs } = used[i] as (typeof used)[number]
+      const field = fields[index] ?? ''
+      if (i > 0) line += '\t'
+      if (asIs?.test(field)) {
+        line += field
+        continue
+      }
       const parsed = parseValue(column.type, field, column.choices)
       if (!parsed.ok) throw new ImportError(record.line, column.name, parsed.message)
       if (parsed.value === null && column.required) {
         throw new ImportError(record.line, column.name, 'A value is required')
       }
       if (column.link && parsed.value !== null) sent.addLink(column.id, parsed.value, record.line)
-      return parsed.value
-    })
-    const line = used.length ? formatCopyRow(values) : '1\n'
+      line += formatCopyField(parsed.value)
+    }
     sent.add(record.line)
     for (const { column, index } of listed) {
-      lists.add(column, sent.count, record.line, record.fields[index] ?? '')
+      lists.add(column, sent.count, record.line, fields[index] ?? '')
     }
-    lines.push(line)
-    size += line.length
-    if (size >= CHUNK_CHARS) {
-      yield lines.join('')
-      lines = []
-      size = 0
+    // A table whose only columns are lists still gets a row: its version.
+    chunk += used.length ? `${line}\n` : '1\n'
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk
+      chunk = ''
     }
   }
-  if (lines.length) yield lines.join('')
+  if (chunk) yield chunk
 }
 
 const COPY_CONTEXT = /\bCOPY \S+, line (\d+)(?:, column c(\d+))?/

@@ -197,7 +197,8 @@ describe('insertRows', () => {
       return statements
     }
     const one = await statementsFor(batch(2, 1))
-    expect(one).toBeGreaterThanOrEqual(5)
+    // The counting works (the table and its columns are read in one statement since issue 13).
+    expect(one).toBeGreaterThanOrEqual(4)
     expect(await statementsFor(batch(1, MAX_BULK_INSERT))).toBe(one)
     // How fast, next to Postgres's own INSERT … SELECT of the same rows (for the log: timings
     // on a shared machine, under coverage, are too noisy to assert).

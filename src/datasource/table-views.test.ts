@@ -4,6 +4,7 @@ import { createTestDatabase } from '../test/database.js'
 import { createOwner, tableWithRows } from '../test/datasource-fixtures.js'
 import {
   deleteView,
+  getPageSettings,
   getShownColumns,
   listViews,
   MAX_VIEWS_PER_TABLE,
@@ -42,6 +43,35 @@ describe('shown columns', () => {
     await setShownColumns(database.db, table, null)
     expect(await getShownColumns(database.db, table.id)).toBeNull()
     expect(await getShownColumns(database.db, 999_999)).toBeNull()
+  })
+})
+
+describe('getPageSettings', () => {
+  it('reads the default columns and the views in one statement, and nothing for a table gone', async () => {
+    const [a, b] = ids()
+    const other = await tableWithRows(database, await createOwner(database, 'settings'), 'S', [
+      { name: 'X', type: 'text' },
+      { name: 'Y', type: 'text' },
+    ])
+    const [x] = other.columns.map((column) => column.id)
+    await setShownColumns(database.db, other, [x ?? 0])
+    const first = await saveView(database.db, other, 'First', { ...EMPTY, search: 'one' })
+    const second = await saveView(database.db, other, 'Second', { ...EMPTY, columns: [x ?? 0] })
+    if (!first.ok || !second.ok) throw new Error('not saved')
+    const settings = await getPageSettings(database.db, other)
+    expect(settings.shown).toEqual([x])
+    expect(settings.views).toEqual([first.view, second.view])
+    expect(settings.views).toEqual(await listViews(database.db, other.id))
+    expect(settings.distinct).toBeInstanceOf(Map)
+    // Another table's settings stay its own.
+    await setShownColumns(database.db, table, [a ?? 0, b ?? 0])
+    expect((await getPageSettings(database.db, table)).shown).toEqual([a, b])
+    await setShownColumns(database.db, table, null)
+    expect(await getPageSettings(database.db, { ...table, id: 999_999 })).toEqual({
+      shown: null,
+      views: [],
+      distinct: new Map(),
+    })
   })
 })
 

@@ -1,10 +1,12 @@
 // A table's default set of shown columns and its saved views, in the catalog. Columns are kept by
 // id, so renaming a column or the table changes nothing; a deleted column's part drops out.
 import { sql } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Db } from '../db/database.js'
 import { slugify, uniqueSlug } from '../lib/slug.js'
 import { textProblem } from './column-types.js'
 import type { FilterOperator } from './filters.js'
+import { DATA_SCHEMA, physicalTableName } from './names.js'
 import type { ColumnInfo, TableInfo } from './types.js'
 
 export interface ViewState {
@@ -61,6 +63,43 @@ export async function listViews(db: Db, tableId: number): Promise<TableView[]> {
     .orderBy('id')
     .execute()
   return rows.map(toView)
+}
+
+// What the table page reads besides the table and its rows, in one statement: the owner's default
+// columns, the saved views, and the planner's distinct-value estimates per column (pg_stats, for
+// facet suggestions). A table deleted meanwhile reads as having none of them.
+export interface PageSettings {
+  shown: number[] | null
+  views: TableView[]
+  // By physical column name; positive: a count of values, negative: a fraction of the rows.
+  distinct: Map<string, number>
+}
+
+export async function getPageSettings(db: Db, table: TableInfo): Promise<PageSettings> {
+  const row = await db
+    .selectFrom('tables')
+    .select((eb) => [
+      'tables.shown_columns',
+      jsonArrayFrom(
+        eb
+          .selectFrom('table_views')
+          .select(['id', 'name', 'slug', 'state'])
+          .whereRef('table_views.table_id', '=', 'tables.id')
+          .orderBy('id'),
+      ).as('views'),
+      sql<{ attname: string; n_distinct: number }[]>`coalesce((
+        select json_agg(json_build_object('attname', attname, 'n_distinct', n_distinct))
+        from pg_stats
+        where schemaname = ${DATA_SCHEMA} and tablename = ${physicalTableName(table.id)}
+      ), '[]')`.as('stats'),
+    ])
+    .where('tables.id', '=', table.id)
+    .executeTakeFirst()
+  return {
+    shown: row?.shown_columns ?? null,
+    views: (row?.views ?? []).map(toView),
+    distinct: new Map((row?.stats ?? []).map((stat) => [stat.attname, Number(stat.n_distinct)])),
+  }
 }
 
 export async function findView(db: Db, tableId: number, slug: string): Promise<TableView | null> {

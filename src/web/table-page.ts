@@ -9,7 +9,7 @@ import {
   tableRepresentation,
 } from '../application/representations.js'
 import { readPage } from '../application/rows.js'
-import { readShownColumns, readViews, type TableView } from '../application/table-views.js'
+import { readPageSettings, type TableView } from '../application/table-views.js'
 import { indexesPending } from '../datasource/indexes.js'
 import type { TableInfo } from '../datasource/types.js'
 import type { AppEnv } from './env.js'
@@ -64,20 +64,26 @@ export async function tablePage(
   const db = c.get('database').db
   const actor = c.get('actor')
   const query = joinedQuery(c, rawQuery)
-  const defaults = await readShownColumns(db, actor, table)
-  const tableQuery = readTableQuery(table, query, defaults)
-  const { search, filters, filterProblems, facets, order, rowOrder, at } = tableQuery
+  // Only the shown columns depend on the owner's default: the rows and the settings are read at once.
+  const { search, filters, order, rowOrder, at } = readTableQuery(table, query)
+  const [settings, page] = await Promise.all([
+    readPageSettings(db, actor, table),
+    readPage(db, actor, table, { search, filters, order: rowOrder, at, perPage: PER_PAGE }),
+  ])
+  const tableQuery = readTableQuery(table, query, settings.shown)
+  const { filterProblems, facets } = tableQuery
   const state = { search, filters, facets, order, columnChoice: tableQuery.columnChoice }
-  const page = await readPage(db, actor, table, {
-    search,
-    filters,
-    order: rowOrder,
-    at,
-    perPage: PER_PAGE,
-  })
-  const faceted = await readPageFacets(db, actor, table, facets, { search, filters }, page.total)
+  const faceted = await readPageFacets(
+    db,
+    actor,
+    table,
+    facets,
+    { search, filters },
+    page.total,
+    settings.distinct,
+  )
   const facetView = facetsView(table, state, faceted.facets, faceted.suggested)
-  const views = await readViews(db, actor, table)
+  const { views } = settings
   const tabs = viewTabsView(table, views, viewStateOf(tableQuery), open?.view ?? null)
 
   if (wantsJson(c)) {

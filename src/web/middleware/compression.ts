@@ -37,19 +37,21 @@ export const compression = () =>
     if (!/\baccept-encoding\b/i.test(res.headers.get('Vary') ?? '')) {
       res.headers.append('Vary', 'Accept-Encoding')
     }
+    // First what needs no body: reading `res.body` turns the adapter's light response into a
+    // whole one (copying the page's text), so a client that takes no encoding never asks for it.
+    const encoding = chooseEncoding(c.req.header('Accept-Encoding'))
+    if (!encoding) return
     const length = res.headers.get('Content-Length')
     if (
-      !res.body ||
       c.req.method === 'HEAD' ||
       [204, 206, 304].includes(res.status) ||
       res.headers.has('Content-Encoding') ||
       NO_TRANSFORM.test(res.headers.get('Cache-Control') ?? '') ||
-      (length !== null && Number(length) < MIN_BYTES)
+      (length !== null && Number(length) < MIN_BYTES) ||
+      !res.body
     ) {
       return
     }
-    const encoding = chooseEncoding(c.req.header('Accept-Encoding'))
-    if (!encoding) return
     const compressor =
       encoding === 'br'
         ? createBrotliCompress({

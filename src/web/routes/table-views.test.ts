@@ -11,7 +11,8 @@ import {
   type TestApp,
   tableCells,
 } from '../../test/app.js'
-import type { Browser } from '../../test/browser.js'
+import { Browser } from '../../test/browser.js'
+import { createApp } from '../app.js'
 
 let t: TestApp
 let owner: Browser
@@ -56,6 +57,35 @@ async function saveView(browser: Browser, table: TableInfo, name: string, query:
   await browser.get(`${at(table)}?${query}`)
   return browser.post(`${at(table)}/views`, { name, query })
 }
+
+describe('two workers', () => {
+  it('see each other’s changes at their next request: nothing about a table is kept between them', async () => {
+    // A second app on the same database, as a second worker process would be.
+    const second = createApp({ config: t.config, database: t.database, storage: t.storage })
+    const visitor = new Browser('http://localhost', (request) => second.request(request))
+    const table = await results()
+    expect(headers((await visitor.get(at(table))).html)).toEqual([
+      'Candidate',
+      'Party',
+      'Votes',
+      'Elected',
+    ])
+    await owner.get(at(table))
+    await owner.post(`${at(table)}/shown-columns`, { columns: 'candidate,votes' })
+    expect(headers((await visitor.get(at(table))).html)).toEqual(['Candidate', 'Votes'])
+    await saveView(owner, table, 'Winners', 'votes__gt=30000')
+    expect((await visitor.get(at(table))).html).toContain('Winners')
+    const current = await getTableById(t.database.db, table.id)
+    const votes = current?.columns.find((column) => column.slug === 'votes')
+    if (!current || !votes) throw new Error('no table')
+    await deleteColumn(t.database.db, current, votes.id)
+    expect(headers((await visitor.get(at(table))).html)).toEqual(['Candidate'])
+    const renamed = await updateTable(t.database.db, current, { name: `Moved ${made}` })
+    const moved = await visitor.request(at(table))
+    expect(moved.status).toBe(301)
+    expect(moved.headers.get('location')).toBe(`/vera/tables/${renamed.slug}`)
+  })
+})
 
 describe('choosing columns', () => {
   it('shows only ?_col columns, hides ?_nocol ones, and keeps the choice in links', async () => {
