@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatCopyField, formatCopyRow } from './copy-text.js'
+import { formatCopyField } from './copy-text.js'
 
 describe('formatCopyField', () => {
   it.each([
@@ -11,12 +11,5 @@ describe('formatCopyField', () => {
     ['a\tb\nc\r\nd\\e', 'a\\tb\\nc\\r\\nd\\\\e'],
   ])('writes %j as %j', (value, text) => {
     expect(formatCopyField(value)).toBe(text)
-  })
-})
-
-describe('formatCopyRow', () => {
-  it('joins fields with tabs and ends the line', () => {
-    expect(formatCopyRow(['a', null, '', 'b\nc'])).toBe('a\t\\N\t\tb\\nc\n')
-    expect(formatCopyRow([])).toBe('\n')
   })
 })

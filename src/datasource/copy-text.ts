@@ -8,11 +8,3 @@ export function formatCopyField(value: string | null): string {
   if (value === null) return '\\N'
   return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c] ?? c) : value
 }
-
-export function formatCopyRow(values: readonly (string | null)[]): string {
-  let line = ''
-  for (let i = 0; i < values.length; i++) {
-    line += (i === 0 ? '' : '\t') + formatCopyField(values[i] ?? null)
-  }
-  return `${line}\n`
-}
