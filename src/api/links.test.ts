@@ -69,7 +69,7 @@ describe('making link columns', () => {
       link: { table: slug, on_delete: 'clear' },
     })
     expect(added.status).toBe(201)
-    expect(added.body.columns[2].link).toEqual({ table: slug, on_delete: 'clear' })
+    expect(added.body.columns[2].link).toEqual({ table: slug, on_delete: 'clear', display: null })
   })
 
   it.each([
@@ -336,7 +336,11 @@ describe('link columns in the pages', () => {
     })
     expect(good.status).toBe(303)
     const schema = await call('GET', `/tables/${slug}`)
-    expect(schema.body.columns[2].link).toEqual({ table: 'birds', on_delete: 'refuse' })
+    expect(schema.body.columns[2].link).toEqual({
+      table: 'birds',
+      on_delete: 'refuse',
+      display: null,
+    })
     const edit = await browser.get(`/ada/tables/${slug}/columns/other`)
     expect(edit.res.status).toBe(200)
   })

@@ -46,7 +46,13 @@ function columnSpec(input: v.InferOutput<typeof ColumnInputSchema>, field = 'def
     unique: input.unique,
     defaultValue: defaultText(input.type, input.default, input.choices, field),
     choices: input.choices,
-    link: input.link ? { tableSlug: input.link.table, onDelete: input.link.on_delete } : null,
+    link: input.link
+      ? {
+          tableSlug: input.link.table,
+          onDelete: input.link.on_delete,
+          displaySlug: input.link.display ?? null,
+        }
+      : null,
   }
 }
 
@@ -195,6 +201,7 @@ tableApi.patch(
           ? undefined
           : defaultText(type, input.default, input.choices ?? column.choices, 'default'),
       choices: input.choices,
+      linkDisplay: input.link_display,
     })
     return c.json(schemaRepresentation(changed, absoluteFor(c)))
   },

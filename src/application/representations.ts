@@ -21,7 +21,11 @@ export function columnRepresentation(column: ColumnInfo) {
     default: column.defaultValue,
     choices: column.choices,
     link: column.link
-      ? { table: column.link.tableSlug ?? null, on_delete: column.link.onDelete }
+      ? {
+          table: column.link.tableSlug ?? null,
+          on_delete: column.link.onDelete,
+          display: column.link.displaySlug ?? null,
+        }
       : null,
   }
 }

@@ -2,7 +2,7 @@
 import type { Db } from '../db/database.js'
 import type { ColumnRow } from '../db/schema.js'
 import type { ColumnType } from './column-types.js'
-import type { ColumnInfo, TableInfo } from './types.js'
+import type { ColumnInfo, LinkDisplay, LinkTarget, TableInfo } from './types.js'
 
 export function toColumnInfo(row: ColumnRow): ColumnInfo {
   return {
@@ -21,6 +21,7 @@ export function toColumnInfo(row: ColumnRow): ColumnInfo {
         : {
             tableId: row.link_table_id,
             onDelete: row.link_on_delete === 'clear' ? 'clear' : 'refuse',
+            displayColumnId: row.link_display_column_id,
           },
   }
 }
@@ -49,8 +50,14 @@ type TableSelection = Awaited<
   ReturnType<ReturnType<typeof selectTables>['executeTakeFirstOrThrow']>
 >
 
-// The slugs of the tables that link columns point at (one query, only when there are links).
-async function linkTargetSlugs(db: Db, columns: ColumnRow[]): Promise<Map<number, string>> {
+interface LinkTargetInfo {
+  slug: string
+  columns: LinkDisplay[]
+}
+
+// The tables that link columns point at: slugs and columns (one query each, only when there are
+// links).
+async function linkTargetInfo(db: Db, columns: ColumnRow[]): Promise<Map<number, LinkTargetInfo>> {
   const ids = [...new Set(columns.flatMap((column) => column.link_table_id ?? []))]
   if (ids.length === 0) return new Map()
   const targets = await db
@@ -58,7 +65,46 @@ async function linkTargetSlugs(db: Db, columns: ColumnRow[]): Promise<Map<number
     .select(['id', 'slug'])
     .where('id', 'in', ids)
     .execute()
-  return new Map(targets.map((target) => [target.id, target.slug]))
+  const targetColumns = await db
+    .selectFrom('columns')
+    .select(['id', 'table_id', 'slug', 'name', 'type'])
+    .where('table_id', 'in', ids)
+    .orderBy('position')
+    .orderBy('id')
+    .execute()
+  return new Map(
+    targets.map((target) => [
+      target.id,
+      {
+        slug: target.slug,
+        columns: targetColumns
+          .filter((column) => column.table_id === target.id)
+          .map(({ id, slug, name, type }) => ({ id, slug, name, type: type as ColumnType })),
+      },
+    ]),
+  )
+}
+
+// The column a link shows: the chosen one while the target has it, else its first text column.
+export function displayColumnOf(
+  columns: readonly LinkDisplay[],
+  chosenId: number | null | undefined,
+): LinkDisplay | null {
+  return (
+    columns.find((column) => column.id === chosenId) ??
+    columns.find((column) => column.type === 'text') ??
+    null
+  )
+}
+
+function withTarget(link: LinkTarget, target: LinkTargetInfo | undefined): LinkTarget {
+  const columns = target?.columns ?? []
+  return {
+    ...link,
+    tableSlug: target?.slug,
+    display: displayColumnOf(columns, link.displayColumnId),
+    displaySlug: columns.find((column) => column.id === link.displayColumnId)?.slug ?? null,
+  }
 }
 
 async function withColumns(db: Db, rows: TableSelection[]): Promise<TableInfo[]> {
@@ -74,7 +120,7 @@ async function withColumns(db: Db, rows: TableSelection[]): Promise<TableInfo[]>
     .orderBy('position')
     .orderBy('id')
     .execute()
-  const slugs = await linkTargetSlugs(db, columns)
+  const targets = await linkTargetInfo(db, columns)
   return rows.map((row) => ({
     id: row.id,
     owner: {
@@ -95,7 +141,7 @@ async function withColumns(db: Db, rows: TableSelection[]): Promise<TableInfo[]>
       .map(toColumnInfo)
       .map((column) =>
         column.link
-          ? { ...column, link: { ...column.link, tableSlug: slugs.get(column.link.tableId) } }
+          ? { ...column, link: withTarget(column.link, targets.get(column.link.tableId)) }
           : column,
       ),
   }))

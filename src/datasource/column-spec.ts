@@ -16,6 +16,8 @@ export interface ColumnChanges {
   unique?: boolean
   defaultValue?: string | null
   choices?: string[] | null
+  // A link column's display column: a slug of the target's columns, or null for the default.
+  linkDisplay?: string | null
 }
 
 // What a column will be: everything a catalog row holds except its id, slug and position.
@@ -111,7 +113,12 @@ function checkLinkRules(
   // An id of 0 is looked up by slug when the column is made (lockLinkTarget).
   return {
     ...shape,
-    link: { tableId: byId ? tableId : 0, tableSlug: link.tableSlug, onDelete: link.onDelete },
+    link: {
+      tableId: byId ? tableId : 0,
+      tableSlug: link.tableSlug,
+      onDelete: link.onDelete,
+      displaySlug: link.displaySlug ?? null,
+    },
   }
 }
 

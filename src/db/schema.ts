@@ -58,6 +58,8 @@ export interface ColumnsTable {
   // Link columns only: the target table, and 'clear' or 'refuse' on delete of a linked row.
   link_table_id: ColumnType<number | null, number | null | undefined, number | null>
   link_on_delete: ColumnType<string | null, string | null | undefined, string | null>
+  // The target's column a linked row is shown by (null: its first text column).
+  link_display_column_id: ColumnType<number | null, number | null | undefined, number | null>
   created_at: Timestamp
 }
 

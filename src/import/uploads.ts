@@ -105,7 +105,8 @@ export async function saveUpload(
     // A write stream destroyed before its file was open still creates the file when the open
     // completes: removing it before then would leave it behind.
     const file = out as WriteStream | null
-    if (file && !file.closed) await new Promise((resolve) => file.once('close', resolve))
+    if (file && !file.closed)
+      await new Promise<void>((resolve) => file.once('close', () => resolve()))
     await rm(path, { force: true })
     if (tooLarge || error instanceof BodyTooLargeError) throw new UploadError(TOO_LARGE, 413)
     throw new UploadError('The upload did not complete. Please try again.')

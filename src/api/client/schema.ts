@@ -305,6 +305,7 @@ export interface components {
                 table: string | null;
                 /** @enum {string} */
                 on_delete: "clear" | "refuse";
+                display: string | null;
             } | null;
         };
         TableWithColumns: {
@@ -353,6 +354,8 @@ export interface components {
             link?: {
                 /** @description The slug of the table to link to (one of the same owner’s). */
                 table: string;
+                /** @description The slug of the linked table’s column that stands for a linked row (null or left out: its first text column). */
+                display?: string | null;
                 /**
                  * @description What deleting a linked row does: `clear` empties the links to it; `refuse` refuses the delete (409), naming the rows that link to it.
                  * @enum {string}
@@ -391,6 +394,8 @@ export interface components {
             default?: unknown | null;
             /** @description The allowed values of a choice column. */
             choices?: string[] | null;
+            /** @description The slug of the linked table’s column that stands for a linked row (null or left out: its first text column). */
+            link_display?: string | null;
         };
         RowValues: {
             [key: string]: unknown;

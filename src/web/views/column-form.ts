@@ -20,6 +20,8 @@ export const ColumnFormSchema = v.object({
   // Link columns: the slug of the owner's table to link to, and what deleting a linked row does.
   link_table: v.optional(v.string(), ''),
   link_on_delete: v.optional(v.string(), ''),
+  // The edit form of a link column: the slug of the target's column to show ('' for the default).
+  link_display: v.optional(v.string(), ''),
 })
 
 export type ColumnForm = {
@@ -31,6 +33,7 @@ export type ColumnForm = {
   choices: string
   link_table: string
   link_on_delete: string
+  link_display: string
 }
 
 export const blankColumnForm: ColumnForm = {
@@ -42,6 +45,7 @@ export const blankColumnForm: ColumnForm = {
   choices: '',
   link_table: '',
   link_on_delete: 'refuse',
+  link_display: '',
 }
 
 export function columnForm(column: ColumnInfo): ColumnForm {
@@ -54,6 +58,7 @@ export function columnForm(column: ColumnInfo): ColumnForm {
     choices: (column.choices ?? []).join('\n'),
     link_table: column.link?.tableSlug ?? '',
     link_on_delete: column.link?.onDelete ?? 'refuse',
+    link_display: column.link?.displaySlug ?? '',
   }
 }
 
@@ -67,6 +72,7 @@ export function formFromFields(fields: Record<string, string>): ColumnForm {
     choices: fields.choices ?? '',
     link_table: fields.link_table ?? '',
     link_on_delete: fields.link_on_delete ?? 'refuse',
+    link_display: fields.link_display ?? '',
   }
 }
 
@@ -90,8 +96,11 @@ export function columnSpec(value: v.InferOutput<typeof ColumnFormSchema>) {
         ? {
             tableSlug: value.link_table,
             onDelete: (value.link_on_delete === 'clear' ? 'clear' : 'refuse') as LinkOnDelete,
+            displaySlug: value.link_display || null,
           }
         : null,
+    // Changes only a link column's (its edit form has the field).
+    linkDisplay: value.type === 'link' ? value.link_display || null : undefined,
   }
 }
 
