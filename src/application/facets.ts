@@ -6,6 +6,7 @@ import type { Db } from '../db/database.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { InvalidError } from './errors.js'
+import { linksSeenBy } from './links.js'
 
 export interface PageFacets {
   facets: Facet[]
@@ -21,7 +22,8 @@ export async function readPageFacets(
   matching: number,
 ): Promise<PageFacets> {
   requireAccess(actor, table, 'read')
-  const facets = await readFacets(db, table, wanted, match, { matching })
+  const seen = await linksSeenBy(db, actor, table)
+  const facets = await readFacets(db, seen, wanted, match, { matching })
   return { facets, suggested: await suggestFacets(db, table) }
 }
 
@@ -72,5 +74,7 @@ export function readApiFacets(
   requireAccess(actor, table, 'read')
   return wanted.length === 0
     ? Promise.resolve([])
-    : readFacets(db, table, wanted, match, { matching })
+    : linksSeenBy(db, actor, table).then((seen) =>
+        readFacets(db, seen, wanted, match, { matching }),
+      )
 }

@@ -160,3 +160,25 @@ export async function findLinkChoices(
   if (!target || !canSee(actor, target)) throw new NotFoundError('The linked table')
   return searchChoices(db, target, column.link.displayColumnId, normalizeSearch(term))
 }
+
+// The table as a reader may search, filter and sort it: a link whose target they may not see has
+// no display value (it is read, filtered and sorted by the linked row's id), so nothing of that
+// table leaks through which rows match.
+export async function linksSeenBy(db: Db, actor: Actor, table: TableInfo): Promise<TableInfo> {
+  const targets = new Set(table.columns.flatMap((column) => column.link?.tableId ?? []))
+  if (targets.size === 0) return table
+  const hidden = new Set<number>()
+  for (const id of targets) {
+    const target = id === table.id ? table : await getTableById(db, id)
+    if (!target || !canSee(actor, target)) hidden.add(id)
+  }
+  if (hidden.size === 0) return table
+  return {
+    ...table,
+    columns: table.columns.map((column) =>
+      column.link && hidden.has(column.link.tableId)
+        ? { ...column, link: { ...column.link, display: null } }
+        : column,
+    ),
+  }
+}

@@ -4,13 +4,41 @@ import { type RawBuilder, sql } from 'kysely'
 import { asIs } from './column-type/sql-rules.js'
 import { definitionOf } from './column-types.js'
 import type { Filter } from './filters.js'
-import { columnRef } from './names.js'
+import { displayMatchSql } from './link-choices.js'
+import { columnRef, tableRef } from './names.js'
 import type { ReadColumns } from './read-columns.js'
 import type { ColumnInfo } from './types.js'
 
 const list = (items: RawBuilder<unknown>[]) => sql`(${sql.join(items)})`
 
+// The rows of a link's target whose display value meets `match`, as an array its B-tree index can
+// be asked for (`= any(array(…))`), even ORed with other conditions.
+export function linkedWhere(
+  column: ColumnInfo,
+  match: (display: RawBuilder<unknown>) => RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const display = column.link?.display
+  if (!column.link || !display) return sql`false`
+  return sql`${columnRef(column.id)} = any(array(select id from ${tableRef(column.link.tableId)}
+    where ${match(displayMatchSql(display))}))`
+}
+
+function linkCondition(column: ColumnInfo, filter: Filter): RawBuilder<unknown> | null {
+  const [first = ''] = filter.values
+  switch (filter.operator) {
+    case 'display':
+      return linkedWhere(column, (display) => sql`${display} = ${first}`)
+    case 'contains':
+    case 'startswith':
+      return linkedWhere(column, (display) => sql`${display} ilike ${first}`)
+    default:
+      return null
+  }
+}
+
 function condition(column: ColumnInfo, filter: Filter): RawBuilder<unknown> {
+  const linked = column.link ? linkCondition(column, filter) : null
+  if (linked) return linked
   const definition = definitionOf(column.type)
   const ref = columnRef(column.id)
   // A value as the column's type (through text: PGlite types a bare parameter by its cast); the
@@ -51,6 +79,8 @@ function condition(column: ColumnInfo, filter: Filter): RawBuilder<unknown> {
       return sql`${ref} is null`
     case 'notnull':
       return sql`${ref} is not null`
+    case 'display':
+      return sql`false`
   }
 }
 

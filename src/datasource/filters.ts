@@ -19,6 +19,7 @@ export const FILTER_OPERATORS = [
   'month',
   'isnull',
   'notnull',
+  'display',
 ] as const
 
 export type FilterOperator = (typeof FILTER_OPERATORS)[number]
@@ -38,6 +39,7 @@ export const OPERATOR_LABELS: Record<FilterOperator, string> = {
   month: 'in the month',
   isnull: 'is empty',
   notnull: 'is not empty',
+  display: 'shows',
 }
 
 const TEXT: readonly FilterOperator[] = [
@@ -84,8 +86,9 @@ const OPERATORS_BY_TYPE: Record<ColumnType, readonly FilterOperator[]> = {
   json: ['isnull', 'notnull'],
   file: ['isnull', 'notnull'],
   image: ['isnull', 'notnull'],
-  // By the linked row's id.
-  link: ['exact', 'isnull', 'notnull'],
+  // By the linked row's id (exact, isnull, notnull), or its display value: `display` is exactly it
+  // (case-sensitive), `contains` and `startswith` ignore case.
+  link: ['exact', 'display', 'contains', 'startswith', 'isnull', 'notnull'],
 }
 
 export const operatorsFor = (type: ColumnType) => OPERATORS_BY_TYPE[type]
@@ -171,6 +174,14 @@ function pattern(raw: string, before: string, after: string): Reading {
   return fine(`${before}${escapeLike(raw)}${after}`)
 }
 
+// A link's display value, compared as it is.
+function shown(raw: string): Reading {
+  const problem = textProblem(raw)
+  if (problem) return bad(lowerFirst(problem))
+  if (raw === '') return bad('give a value (or use “is empty”)')
+  return fine(raw)
+}
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
 // Year and month are ranges [start, end), so the column's B-tree index serves them.
@@ -214,6 +225,8 @@ function readValue(column: ColumnInfo, operator: FilterOperator, raw: string): R
       return year(column, raw)
     case 'month':
       return month(column, raw)
+    case 'display':
+      return shown(raw)
     default:
       return typed(column, raw)
   }

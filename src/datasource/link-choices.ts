@@ -74,6 +74,6 @@ export async function searchChoices(
   const value = displayMatchSql(shown)
   const where = term === '' ? sql`true` : sql`(${value} ilike ${containsPattern(term)} or ${byId})`
   const starts = sql`${value} ilike ${`${escapeLike(term)}%`}`
-  const order = sql`(${starts}) desc, ${sortOf(shown)} nulls last, id`
+  const order = sql`(${starts}) is true desc, ${sortOf(shown)} nulls last, id`
   return readChoices(db, target, shown, where, order, SEARCH_ROWS)
 }

@@ -135,7 +135,7 @@ export interface paths {
          *     - JSON: isnull, notnull
          *     - File: isnull, notnull
          *     - Image: isnull, notnull
-         *     - Link to another table: exact, isnull, notnull
+         *     - Link to another table: exact, display, contains, startswith, isnull, notnull
          */
         get: operations["listRows"];
         put?: never;
@@ -1125,7 +1125,7 @@ export interface operations {
                         filters: {
                             column: string;
                             /** @enum {string} */
-                            operator: "exact" | "not" | "contains" | "startswith" | "endswith" | "gt" | "gte" | "lt" | "lte" | "in" | "year" | "month" | "isnull" | "notnull";
+                            operator: "exact" | "not" | "contains" | "startswith" | "endswith" | "gt" | "gte" | "lt" | "lte" | "in" | "year" | "month" | "isnull" | "notnull" | "display";
                             value: string | null;
                         }[];
                         facets: {
