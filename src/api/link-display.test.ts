@@ -264,3 +264,66 @@ describe('search, filters and sort on the pages and the API', () => {
     }
   })
 })
+
+describe('CSV imports by id or display value', () => {
+  const csv = (slug: string, text: string) =>
+    apiRequest(t, 'POST', `/ada/tables/${slug}/rows`, {
+      token,
+      body: text,
+      headers: { 'content-type': 'text/csv' },
+    })
+
+  it('takes ids and display values, all or nothing', async () => {
+    const slug = await sightings('birds')
+    const res = await csv(slug, 'place,bird\nPark,Robin\nPond,1\nLake, Wren \nHill,\n')
+    expect(res.status).toBe(201)
+    const rows = await call('GET', `/tables/${slug}/rows`)
+    expect(
+      rows.body.rows.map(
+        (row: { values: { bird: { id: number } | null } }) => row.values.bird?.id ?? null,
+      ),
+    ).toEqual([2, 1, 1, null])
+  })
+
+  it.each([
+    [
+      'an unknown value',
+      'place,bird\nPark,Robin\nPond,Eagle\n',
+      3,
+      'no row of the linked table has the id or value “Eagle”',
+    ],
+    ['a value of another case', 'place,bird\nPark,robin\n', 2, '“robin”'],
+    ['an unknown id', 'place,bird\nPark,1\nPond,77\n', 3, 'no row of the linked table has id 77'],
+  ])('refuses %s with its line and column, and adds nothing', async (_, text, line, detail) => {
+    const slug = await sightings('birds')
+    const res = await csv(slug, text)
+    expect(res.status).toBe(400)
+    const problem = await res.json()
+    expect([problem.line, problem.column]).toEqual([line, 'Bird'])
+    expect(problem.detail).toContain(detail)
+    expect((await call('GET', `/tables/${slug}/rows`)).body.rows).toHaveLength(0)
+  })
+
+  it('refuses a value two rows show, and reads a number as an id first', async () => {
+    const made = await call('POST', '/tables', {
+      name: 'Codes',
+      columns: [{ name: 'Code', type: 'text' }],
+    })
+    // Row 1 shows “2”, rows 2 and 3 show “Twin”, row 4 shows “9”.
+    for (const code of ['2', 'Twin', 'Twin', '9']) {
+      await call('POST', `/tables/${made.body.slug}/rows`, { code })
+    }
+    const slug = await sightings(made.body.slug)
+    const twins = await csv(slug, 'place,bird\nA,1\nB,Twin\n')
+    expect(twins.status).toBe(400)
+    const problem = await twins.json()
+    expect([problem.line, problem.column]).toEqual([3, 'Bird'])
+    expect(problem.detail).toContain('“Twin” is shown by two or more rows of the linked table')
+    expect((await csv(slug, 'place,bird\nA,2\nB,9\n')).status).toBe(201)
+    const rows = await call('GET', `/tables/${slug}/rows`)
+    // 2 is row 2's id (not row 1's value); 9 is no row's id but row 4's value.
+    expect(
+      rows.body.rows.map((row: { values: { bird: { id: number } } }) => row.values.bird.id),
+    ).toEqual([2, 4])
+  })
+})

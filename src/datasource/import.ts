@@ -6,6 +6,7 @@ import { ColumnChangeError } from './column-errors.js'
 import { type ColumnType, definitionOf, parseValue } from './column-types.js'
 import { formatCopyRow } from './copy-text.js'
 import { createIndexes } from './ddl.js'
+import { type LinkResolver, linkResolvers } from './import-links.js'
 import { buildIndexes, DEFERRED_INDEX_ROWS, type IndexBuildTime } from './indexes.js'
 import { columnRef, tableRef } from './names.js'
 import { confirmGone, lockForRowWrites, TableGoneError } from './table-locks.js'
@@ -85,6 +86,7 @@ async function* copyChunks(
   records: AsyncIterable<CsvRecord>,
   targets: (ColumnInfo | null)[],
   sent: SentLines,
+  links: ReadonlyMap<number, LinkResolver>,
 ): AsyncGenerator<string> {
   const used = targets.flatMap((column, index) =>
     column ? [{ column, index, asIs: AS_IS[column.type] ?? null }] : [],
@@ -102,7 +104,8 @@ async function* copyChunks(
     const values = used.map(({ column, index, asIs }) => {
       const field = record.fields[index] ?? ''
       if (asIs?.test(field)) return field
-      const parsed = parseValue(column.type, field, column.choices)
+      const link = links.get(column.id)
+      const parsed = link ? link.resolve(field) : parseValue(column.type, field, column.choices)
       if (!parsed.ok) throw new ImportError(record.line, column.name, parsed.message)
       if (parsed.value === null && column.required) {
         throw new ImportError(record.line, column.name, 'A value is required')
@@ -189,7 +192,8 @@ export async function copyRecords(
   let count: number
   const sent = new SentLines()
   try {
-    count = await database.copyIn(trx, copySql, copyChunks(records, targets, sent))
+    const links = await linkResolvers(trx, targets)
+    count = await database.copyIn(trx, copySql, copyChunks(records, targets, sent, links))
   } catch (error) {
     if (error instanceof ImportError) throw error
     explainCopyError(error, table, sent)

@@ -340,6 +340,20 @@ describe('sorting by display value', () => {
   })
 })
 
+describe('imports', () => {
+  it('make a new table whose links are given by display value', async () => {
+    const named = await tableWithRows(
+      database,
+      owner,
+      'Named',
+      [{ name: 'Bird', type: 'link', link: { tableId: birds.id, onDelete: 'clear' } }],
+      [['Robin'], ['Blackbird'], ['3']],
+    )
+    const page = await listRows(database.db, named, { search: '', order: null, perPage: 9 })
+    expect(page.rows.map((row) => row.cells[0])).toEqual(['2', '5', '3'])
+  })
+})
+
 describe('the picker’s choices', () => {
   it('offers every row of a small target, by display value', async () => {
     const choices = await allChoices(database.db, birds, null)
