@@ -513,4 +513,36 @@ describe.sequential('a user in the browser', () => {
     await eventually(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800)
     await text(page.locator('.fields')).toContain('800 × 600 pixels')
   })
+
+  test('makes a second table with a Link column, picks a linked row by name and sees it linked', async () => {
+    await page.goto(`/${LOGIN}`)
+    await page.getByRole('link', { name: 'New table' }).click()
+    await page.getByLabel('Name').fill('Meetings')
+    await page.getByRole('button', { name: 'Create table' }).click()
+    await page.waitForURL(`${base}/${LOGIN}/tables/meetings/columns`)
+    await addColumn('Place', 'Text')
+    await page.getByLabel('Name', { exact: true }).fill('Person')
+    await page.getByLabel('Type', { exact: true }).selectOption({ label: 'Link to another table' })
+    await page.getByLabel(/^Links to/).selectOption({ label: 'People' })
+    await page.getByRole('button', { name: 'Add column' }).click()
+    await lowerText(columnItem('Person')).toContain('link')
+
+    await page.goto(`/${LOGIN}/tables/meetings/new`)
+    await page.getByLabel('Place').fill('Houston')
+    // People has fewer than 200 rows: the link is a select of their names.
+    await page.getByLabel('Person').selectOption({ label: 'Katherine Johnson' })
+    await page.getByRole('button', { name: 'Save row' }).click()
+    await visible(page.getByRole('heading', { name: /^Row \d+$/ }))
+
+    await page.goto(`/${LOGIN}/tables/meetings`)
+    const link = page.locator('table.data tbody tr').first().getByRole('link', {
+      name: 'Katherine Johnson',
+    })
+    await visible(link)
+    await attribute(link, 'href').toMatch(new RegExp(`^${TABLE}/\\d+$`))
+    expect(await columnTexts('Person')).toEqual(['Katherine Johnson'])
+    await link.click()
+    await page.waitForURL(new RegExp(`${TABLE}/\\d+$`))
+    await text(page.locator('.fields')).toContain('Katherine Johnson')
+  })
 })

@@ -340,6 +340,52 @@ describe('sorting by display value', () => {
   })
 })
 
+describe('search with many matching target rows', () => {
+  it('leaves over 1,000 target ids to the query itself, and exports search by display value', async () => {
+    const many = Array.from({ length: 1_001 }, (_, index) => [`m${index}`])
+    const big = await tableWithRows(
+      database,
+      owner,
+      'Thousand',
+      [{ name: 'N', type: 'text' }],
+      many,
+    )
+    const linking = await tableWithRows(
+      database,
+      owner,
+      'To many',
+      [{ name: 'To', type: 'link', link: { tableId: big.id, onDelete: 'clear' } }],
+      [['1'], ['1001'], ['']],
+    )
+    const { filters } = readFilters(linking.columns, { to__startswith: 'm' })
+    const page = await listRows(database.db, linking, {
+      search: 'm',
+      filters,
+      order: null,
+      perPage: 9,
+    })
+    expect(page.rows.map((row) => row.id)).toEqual([1, 2])
+    const after = await listRowsAfter(database.db, linking, {
+      search: 'm100',
+      order: null,
+      after: null,
+      limit: 5,
+      cellChars: null,
+    })
+    expect(after.rows.map((row) => row.id)).toEqual([2])
+    let text = ''
+    for await (const chunk of exportFile(
+      database,
+      sightings,
+      { search: 'wren', order: null },
+      'csv',
+    )) {
+      text += new TextDecoder().decode(chunk)
+    }
+    expect(text.trim().split('\n').slice(1)).toEqual(['A,1', 'E,3'])
+  })
+})
+
 describe('imports', () => {
   it('make a new table whose links are given by display value', async () => {
     const named = await tableWithRows(

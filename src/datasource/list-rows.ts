@@ -3,6 +3,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { clampPage, pageCount } from '../lib/pagination.js'
+import { resolveLinkIds } from './filter-sql.js'
 import type { Filter } from './filters.js'
 import {
   type Cursor,
@@ -144,8 +145,10 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
   )
 }
 
-async function readPage(reader: Reader, query: RowQuery): Promise<RowPage> {
+async function readPage(reader: Reader, asked: RowQuery): Promise<RowPage> {
   const { db, table, columns, cellChars } = reader
+  const linkIds = await resolveLinkIds(db, columns, asked.search, asked.filters ?? [])
+  const query = { ...asked, linkIds }
   const { total, estimated } = await countMatches(db, table, columns, query, query.exactCountLimit)
   const pages = pageCount(total, query.perPage)
   const where = matchCondition(columns, query)
@@ -270,9 +273,11 @@ export async function listRowsAfter(
     table,
     async (columns) => {
       const reader = { db, table, columns, cellChars: query.cellChars }
-      const { total, estimated } = await countMatches(db, table, columns, query)
+      const linkIds = await resolveLinkIds(db, columns, query.search, query.filters ?? [])
+      const match = { ...query, linkIds }
+      const { total, estimated } = await countMatches(db, table, columns, match)
       const rows = await scan(reader, currentOrder(query.order, columns), {
-        where: matchCondition(columns, query),
+        where: matchCondition(columns, match),
         backwards: false,
         from: query.after,
         skip: 0,

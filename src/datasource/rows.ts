@@ -6,7 +6,7 @@ import { containsPattern } from '../lib/search.js'
 import { isFileType } from './column-type/file.js'
 import { definitionOf, selectAsText } from './column-types.js'
 import { sortExpression } from './ddl.js'
-import { filterCondition, linkedWhere } from './filter-sql.js'
+import { filterCondition, type LinkIds, linkedWhere } from './filter-sql.js'
 import type { Filter } from './filters.js'
 import type { RowOrder } from './keyset.js'
 import { columnRef, tableRef } from './names.js'
@@ -71,7 +71,11 @@ export function toRow(columns: ReadColumns, raw: RawRow, cellChars: number | nul
   return { ...row, cells: cells.map((cell) => cell.text), truncated: cells.map((cell) => cell.cut) }
 }
 
-export function searchCondition(columns: ReadColumns, search: string): RawBuilder<unknown> {
+export function searchCondition(
+  columns: ReadColumns,
+  search: string,
+  linkIds?: LinkIds,
+): RawBuilder<unknown> {
   if (!search) return sql`true`
   const pattern = containsPattern(search)
   const searchable = columns.filter(
@@ -83,7 +87,7 @@ export function searchCondition(columns: ReadColumns, search: string): RawBuilde
   return sql`(${sql.join(
     [
       ...searchable.map((column) => sql`${columnRef(column.id)} ilike ${pattern}`),
-      ...links.map((column) => linkedWhere(column, (display) => sql`${display} ilike ${pattern}`)),
+      ...links.map((column) => linkedWhere(column, { equals: false, value: pattern }, linkIds)),
     ],
     sql` or `,
   )})`
@@ -93,12 +97,15 @@ export function searchCondition(columns: ReadColumns, search: string): RawBuilde
 export interface RowMatch {
   search: string
   filters?: readonly Filter[]
+  // Target rows that link searches and filters found beforehand (resolveLinkIds).
+  linkIds?: LinkIds
 }
 
 export function matchCondition(columns: ReadColumns, match: RowMatch): RawBuilder<unknown> {
   const filters = match.filters ?? []
-  if (filters.length === 0) return searchCondition(columns, match.search)
-  return sql`${searchCondition(columns, match.search)} and ${filterCondition(columns, filters)}`
+  const search = searchCondition(columns, match.search, match.linkIds)
+  if (filters.length === 0) return search
+  return sql`${search} and ${filterCondition(columns, filters, match.linkIds)}`
 }
 
 // The order with its column as `columns` have it now (none, if it was dropped).
