@@ -94,14 +94,24 @@ export function segments(order: RowOrder | null, backwards: boolean): Segment[] 
   const column = order?.column
   if (!column) return [idSegment(sql`true`, descending, () => true)]
   const { expression: ref, type } = orderExpression(column)
+  const linked = Boolean(column.link?.display)
+  const key = (cursor: Cursor) => sql`${cursor.key}::text::${sql.raw(type)}`
   const values: Segment = {
     filter: sql`${ref} is not null`,
     orderBy: sql`${ref} ${dir(descending)}, id ${dir(descending)}`,
+    // A link's key is the target's: bounded on its own too, its index starts at the cursor.
     after: (cursor) =>
-      sql`(${ref}, id) ${cmp(descending)} (${cursor.key}::text::${sql.raw(type)}, ${cursor.id})`,
+      sql`(${ref}, id) ${cmp(descending)} (${key(cursor)}, ${cursor.id})${
+        linked ? sql` and ${ref} ${sql.raw(descending ? '<=' : '>=')} ${key(cursor)}` : sql``
+      }`,
     holds: (cursor) => cursor.key !== null,
   }
-  const nulls = idSegment(sql`${ref} is null`, descending, (cursor) => cursor.key === null)
+  // A link without a display value: no link, or a linked row with none. Said so, the planner
+  // counts them (it reads "the joined value is null" as almost no rows).
+  const none = linked
+    ? sql`(${columnRef(column.id)} is null or ${ref} is null)`
+    : sql`${ref} is null`
+  const nulls = idSegment(none, descending, (cursor) => cursor.key === null)
   return backwards ? [nulls, values] : [values, nulls]
 }
 
