@@ -2,6 +2,10 @@
 // the row form's picker (a select, or the id field with search as you type), its JSON search, and
 // what another reader may search by, on whichever driver the tests run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tokenActor } from '../application/actor.js'
+import { NotFoundError } from '../application/errors.js'
+import { findLinkChoices, linkPickers, linksSeenBy } from '../application/links.js'
+import { findTable } from '../datasource/catalog.js'
 import { apiRequest, tokenFor } from '../test/api.js'
 import {
   anonymousBrowser,
@@ -325,5 +329,29 @@ describe('CSV imports by id or display value', () => {
     expect(
       rows.body.rows.map((row: { values: { bird: { id: number } } }) => row.values.bird.id),
     ).toEqual([2, 4])
+  })
+})
+
+describe('an actor who may write the table but not see the linked one', () => {
+  it('gets the plain id field and no search, and searches the table by ids only', async () => {
+    const slug = await sightings('birds', [2])
+    const found = await findTable(t.database.db, 'ada', slug)
+    if (found.found !== 'table') throw new Error('no table')
+    await call('PATCH', '/tables/birds', { visibility: 'private' })
+    try {
+      const owner = found.table.owner
+      const actor = tokenActor(
+        { id: owner.id, username: owner.username, name: null, avatarUrl: null },
+        { id: 1, scopes: ['read', 'write'], tableIds: [found.table.id] },
+      )
+      expect(await linkPickers(t.database.db, actor, found.table, {})).toEqual(new Map())
+      await expect(
+        findLinkChoices(t.database.db, actor, found.table, 'bird', 'rob'),
+      ).rejects.toBeInstanceOf(NotFoundError)
+      const seen = await linksSeenBy(t.database.db, actor, found.table)
+      expect(seen.columns[1]?.link?.display).toBeNull()
+    } finally {
+      await call('PATCH', '/tables/birds', { visibility: 'public' })
+    }
   })
 })
