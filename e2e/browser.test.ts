@@ -545,4 +545,28 @@ describe.sequential('a user in the browser', () => {
     await page.waitForURL(new RegExp(`${TABLE}/\\d+$`))
     await text(page.locator('.fields')).toContain('Katherine Johnson')
   })
+
+  test('with over 200 people, finds one by typing part of the name and links the row to them', async () => {
+    // 200 more people make the link field an id field with search as you type.
+    const csv = ['Name,Age,Email', ...Array.from({ length: 200 }, (_, n) => `Extra ${n},${n},`)]
+    await page.goto(`${TABLE}/import`)
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'extra.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv.join('\n')),
+    })
+    await page.getByRole('button', { name: 'Upload and review' }).click()
+    await page.getByRole('button', { name: 'Add 200 rows' }).click()
+    await page.waitForURL(new RegExp(`${TABLE}\\?imported=200$`))
+
+    await page.goto(`/${LOGIN}/tables/meetings/new`)
+    await page.getByLabel('Place').fill('Langley')
+    await page.getByRole('searchbox', { name: 'Find a row for Person' }).fill('kathe')
+    await page.getByRole('button', { name: /^Katherine Johnson \(#\d+\)$/ }).click()
+    await value(page.getByLabel('Person', { exact: true })).toMatch(/^\d+$/)
+    await page.getByRole('button', { name: 'Save row' }).click()
+    await visible(page.getByRole('heading', { name: /^Row \d+$/ }))
+    await page.goto(`/${LOGIN}/tables/meetings`)
+    expect(await columnTexts('Person')).toEqual(['Katherine Johnson', 'Katherine Johnson'])
+  })
 })
