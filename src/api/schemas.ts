@@ -126,7 +126,10 @@ export const DEFAULT_LIMIT = 100
 
 export const RowsQuerySchema = v.object({
   search: v.optional(
-    v.pipe(v.string(), v.description('Case-insensitive substring over the text columns.')),
+    v.pipe(
+      v.string(),
+      v.description('Case-insensitive substring over the text columns and links’ display values.'),
+    ),
   ),
   order: v.optional(
     v.pipe(v.string(), v.description('A column slug, ascending; `-slug` descending.')),

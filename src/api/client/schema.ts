@@ -119,7 +119,9 @@ export interface paths {
          *     them must hold (at most 20). A value is read as its column reads input (`yes` for a yes/no
          *     column, `2017-06-08` for a date); `in` takes a comma list or a JSON array (at most 100);
          *     `contains`, `startswith` and `endswith` ignore case; `year` takes `2017` and `month` `2017-06`;
-         *     `isnull` and `notnull` ignore their value; `not` keeps rows with no value. A bad filter is a 400
+         *     `isnull` and `notnull` ignore their value; `not` keeps rows with no value. On a link column
+         *     `exact` takes the linked row's id, `display` its display value exactly, and `contains` and
+         *     `startswith` its display value ignoring case. A bad filter is a 400
          *     whose `errors` name the parameter. The operators of each column type:
          *
          *     - Text: exact, not, contains, startswith, endswith, in, isnull, notnull
@@ -1089,7 +1091,7 @@ export interface operations {
     listRows: {
         parameters: {
             query?: {
-                /** @description Case-insensitive substring over the text columns. */
+                /** @description Case-insensitive substring over the text columns and links’ display values. */
                 search?: string;
                 /** @description A column slug, ascending; `-slug` descending. */
                 order?: string;
