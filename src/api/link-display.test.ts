@@ -203,6 +203,8 @@ describe('the row form’s picker', () => {
     expect(many.body.rows).toHaveLength(20)
     expect(many.body.rows[0]).toEqual({ id: 4, display: 'Bird 1' })
     expect((await search('')).body.rows).toHaveLength(20)
+    const bare = await ada.request(`/ada/tables/${slug}/links/bird`)
+    expect((await bare.json()).rows).toHaveLength(20)
     expect((await search('x'.repeat(201))).status).toBe(400)
     expect((await search('rob', ada, 'place')).status).toBe(404)
     expect((await search('rob', ada, 'nope')).status).toBe(404)

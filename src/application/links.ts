@@ -104,7 +104,7 @@ function selectOptions(choices: LinkChoice[]) {
     { value: '', label: '—' },
     ...choices.map((choice) => {
       const label = choice.display ?? ''
-      const shared = label === '' || (seen.get(label) ?? 0) > 1
+      const shared = label === '' || seen.get(label) !== 1
       return { value: String(choice.id), label: shared ? `${label} (#${choice.id})`.trim() : label }
     }),
   ]
@@ -169,7 +169,7 @@ export async function linksSeenBy(db: Db, actor: Actor, table: TableInfo): Promi
   if (targets.size === 0) return table
   const hidden = new Set<number>()
   for (const id of targets) {
-    const target = id === table.id ? table : await getTableById(db, id)
+    const target = await getTableById(db, id)
     if (!target || !canSee(actor, target)) hidden.add(id)
   }
   if (hidden.size === 0) return table

@@ -71,21 +71,21 @@ export async function resolveLinkIds(
   search: string,
   filters: readonly Filter[],
 ): Promise<LinkIds> {
-  const wanted: [ColumnInfo, LinkMatch][] = []
+  const wanted: [ColumnInfo, number, LinkMatch][] = []
   for (const column of columns) {
     if (column?.link?.display && search) {
-      wanted.push([column, { equals: false, value: containsPattern(search) }])
+      wanted.push([column, column.link.tableId, { equals: false, value: containsPattern(search) }])
     }
   }
   for (const filter of filters) {
     const column = columns.find((candidate) => candidate?.id === filter.column.id)
     const match = column?.link?.display ? filterLinkMatch(filter) : null
-    if (column && match) wanted.push([column, match])
+    if (column?.link && match) wanted.push([column, column.link.tableId, match])
   }
   const found = new Map<string, readonly number[]>()
-  for (const [column, match] of wanted) {
+  for (const [column, targetId, match] of wanted) {
     const { rows } = await sql<{ id: string | number }>`
-      select id from ${tableRef(column.link?.tableId ?? 0)} where ${linkMatchSql(column, match)}
+      select id from ${tableRef(targetId)} where ${linkMatchSql(column, match)}
       order by id limit ${KNOWN_IDS + 1}`.execute(db)
     if (rows.length <= KNOWN_IDS) {
       found.set(

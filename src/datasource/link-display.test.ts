@@ -143,6 +143,19 @@ describe('the display column', () => {
     expect(await linkDisplays(database.db, numbers, [])).toEqual(new Map())
   })
 
+  it('shows a file by its name', async () => {
+    const withFile = await addColumn(database.db, birds, { name: 'Picture', type: 'file' })
+    const picture = column(withFile, 'picture')
+    await sql`update ${tableRef(birds.id)} set ${columnRef(picture.id)} =
+      '{"key":"k","name":"wren.png","type":"image/png","size":3}'::jsonb where id = 1`.execute(
+      database.db,
+    )
+    const found = await linkDisplays(database.db, withFile, [1, 2], picture.id)
+    expect([found.get(1), found.get(2)]).toEqual(['wren.png', null])
+    birds = await deleteColumn(database.db, withFile, picture.id)
+    sightings = await reload(sightings)
+  })
+
   it('is chosen when the column is made, by slug', async () => {
     const made = await addColumn(database.db, sightings, {
       name: 'Also',
@@ -446,6 +459,12 @@ describe('the picker’s choices', () => {
       [['7'], ['8']],
     )
     expect(await searchChoices(database.db, numbers, null, '2')).toEqual([{ id: 2, display: null }])
+    expect(await allChoices(database.db, numbers, null)).toEqual([
+      { id: 1, display: null },
+      { id: 2, display: null },
+    ])
+    const shown = await linkDisplays(database.db, numbers, [2])
+    expect(shown).toEqual(new Map([[2, null]]))
     expect(await searchChoices(database.db, numbers, null, 'x')).toEqual([])
   })
 })
