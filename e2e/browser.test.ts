@@ -513,4 +513,60 @@ describe.sequential('a user in the browser', () => {
     await eventually(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(800)
     await text(page.locator('.fields')).toContain('800 × 600 pixels')
   })
+
+  test('makes a second table with a Link column, picks a linked row by name and sees it linked', async () => {
+    await page.goto(`/${LOGIN}`)
+    await page.getByRole('link', { name: 'New table' }).click()
+    await page.getByLabel('Name').fill('Meetings')
+    await page.getByRole('button', { name: 'Create table' }).click()
+    await page.waitForURL(`${base}/${LOGIN}/tables/meetings/columns`)
+    await addColumn('Place', 'Text')
+    await page.getByLabel('Name', { exact: true }).fill('Person')
+    await page.getByLabel('Type', { exact: true }).selectOption({ label: 'Link to another table' })
+    await page.getByLabel(/^Links to/).selectOption({ label: 'People' })
+    await page.getByRole('button', { name: 'Add column' }).click()
+    await lowerText(columnItem('Person')).toContain('link')
+
+    await page.goto(`/${LOGIN}/tables/meetings/new`)
+    await page.getByLabel('Place').fill('Houston')
+    // People has fewer than 200 rows: the link is a select of their names.
+    await page.getByLabel('Person').selectOption({ label: 'Katherine Johnson' })
+    await page.getByRole('button', { name: 'Save row' }).click()
+    await visible(page.getByRole('heading', { name: /^Row \d+$/ }))
+
+    await page.goto(`/${LOGIN}/tables/meetings`)
+    const link = page.locator('table.data tbody tr').first().getByRole('link', {
+      name: 'Katherine Johnson',
+    })
+    await visible(link)
+    await attribute(link, 'href').toMatch(new RegExp(`^${TABLE}/\\d+$`))
+    expect(await columnTexts('Person')).toEqual(['Katherine Johnson'])
+    await link.click()
+    await page.waitForURL(new RegExp(`${TABLE}/\\d+$`))
+    await text(page.locator('.fields')).toContain('Katherine Johnson')
+  })
+
+  test('with over 200 people, finds one by typing part of the name and links the row to them', async () => {
+    // 200 more people make the link field an id field with search as you type.
+    const csv = ['Name,Age,Email', ...Array.from({ length: 200 }, (_, n) => `Extra ${n},${n},`)]
+    await page.goto(`${TABLE}/import`)
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'extra.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv.join('\n')),
+    })
+    await page.getByRole('button', { name: 'Upload and review' }).click()
+    await page.getByRole('button', { name: 'Add 200 rows' }).click()
+    await page.waitForURL(new RegExp(`${TABLE}\\?imported=200$`))
+
+    await page.goto(`/${LOGIN}/tables/meetings/new`)
+    await page.getByLabel('Place').fill('Langley')
+    await page.getByRole('searchbox', { name: 'Find a row for Person' }).fill('kathe')
+    await page.getByRole('button', { name: /^Katherine Johnson \(#\d+\)$/ }).click()
+    await value(page.getByLabel('Person', { exact: true })).toMatch(/^\d+$/)
+    await page.getByRole('button', { name: 'Save row' }).click()
+    await visible(page.getByRole('heading', { name: /^Row \d+$/ }))
+    await page.goto(`/${LOGIN}/tables/meetings`)
+    expect(await columnTexts('Person')).toEqual(['Katherine Johnson', 'Katherine Johnson'])
+  })
 })

@@ -16,7 +16,9 @@ export const FILTER_HELP = `**Filters**: \`?votes__gt=30000&party__exact=Labour\
 them must hold (at most ${MAX_FILTERS}). A value is read as its column reads input (\`yes\` for a yes/no
 column, \`2017-06-08\` for a date); \`in\` takes a comma list or a JSON array (at most ${MAX_IN_VALUES});
 \`contains\`, \`startswith\` and \`endswith\` ignore case; \`year\` takes \`2017\` and \`month\` \`2017-06\`;
-\`isnull\` and \`notnull\` ignore their value; \`not\` keeps rows with no value. A bad filter is a 400
+\`isnull\` and \`notnull\` ignore their value; \`not\` keeps rows with no value. On a link column
+\`exact\` takes the linked row's id, \`display\` its display value exactly, and \`contains\` and
+\`startswith\` its display value ignoring case. A bad filter is a 400
 whose \`errors\` name the parameter. The operators of each column type:
 
 ${byType}`

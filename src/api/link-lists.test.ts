@@ -111,7 +111,12 @@ describe('several links through the API', () => {
   it('makes a junction table, writes ids in order and reads them back with names and pages', async () => {
     const { slug, birds, rows } = await trips()
     const schema = await call('GET', `/tables/${slug}`)
-    expect(schema.body.columns[1].link).toEqual({ table: birds, on_delete: 'clear', many: true })
+    expect(schema.body.columns[1].link).toEqual({
+      table: birds,
+      on_delete: 'clear',
+      many: true,
+      display: null,
+    })
     const a = await call('POST', rows, { place: 'Park', birds: [2, 1] })
     expect(a.status).toBe(201)
     expect(a.body.values.birds).toEqual([
@@ -183,6 +188,12 @@ describe('several links through the API', () => {
     expect(await places('birds__exact=1')).toEqual(['Park'])
     expect(await places('birds__isnull=1')).toEqual(['Lake'])
     expect(await places('birds__notnull=1')).toEqual(['Park', 'Pond'])
+    // By display value only a single link: several are matched by id, and searched not at all.
+    for (const operator of ['display', 'contains', 'startswith']) {
+      const refused = await call('GET', `${rows}?birds__${operator}=Wren`)
+      expect(refused.status).toBe(400)
+    }
+    expect(await places('search=Wren')).toEqual([])
     const sorted = await call('GET', `${rows}?order=birds`)
     expect(sorted.status).toBe(400)
     expect(pointers(sorted.body)).toEqual(['#/order'])
@@ -406,7 +417,12 @@ describe('several links in the pages', () => {
     expect(added.status).toBe(303)
     expect((await browser.get(`/ada/tables/${slug}/columns`)).html).toContain('several links')
     const schema = await call('GET', `/tables/${slug}`)
-    expect(schema.body.columns[2].link).toEqual({ table: birds, on_delete: 'refuse', many: true })
+    expect(schema.body.columns[2].link).toEqual({
+      table: birds,
+      on_delete: 'refuse',
+      many: true,
+      display: null,
+    })
     const row = await call('POST', rows, { place: 'Park <i>', birds: [7, 6, 5, 4, 3, 2, 1] })
     const grid = (await browser.get(`/ada/tables/${slug}`)).html
     expect(tableCells(grid)[0]).toContain('Bird 4, Bird 3, Bird 2, Bird 1, Bird 0 and 2 more')

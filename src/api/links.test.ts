@@ -69,7 +69,12 @@ describe('making link columns', () => {
       link: { table: slug, on_delete: 'clear' },
     })
     expect(added.status).toBe(201)
-    expect(added.body.columns[2].link).toEqual({ table: slug, on_delete: 'clear', many: false })
+    expect(added.body.columns[2].link).toEqual({
+      table: slug,
+      on_delete: 'clear',
+      many: false,
+      display: null,
+    })
   })
 
   it.each([
@@ -340,6 +345,7 @@ describe('link columns in the pages', () => {
       table: 'birds',
       on_delete: 'refuse',
       many: false,
+      display: null,
     })
     const edit = await browser.get(`/ada/tables/${slug}/columns/other`)
     expect(edit.res.status).toBe(200)

@@ -47,6 +47,13 @@ const choices = v.pipe(
   v.description('The allowed values of a choice column.'),
 )
 
+const linkDisplayInput = v.pipe(
+  v.nullable(v.pipe(v.string('Must be a column slug of the linked table'), v.maxLength(200))),
+  v.description(
+    'The slug of the linked table’s column that stands for a linked row (null or left out: its first text column).',
+  ),
+)
+
 const linkInput = v.pipe(
   v.nullable(
     strict({
@@ -54,6 +61,7 @@ const linkInput = v.pipe(
         v.string('Must be the slug of one of your tables'),
         v.description('The slug of the table to link to (one of the same owner’s).'),
       ),
+      display: v.optional(linkDisplayInput),
       on_delete: v.pipe(
         v.picklist(['clear', 'refuse'], 'Must be clear or refuse'),
         v.description(
@@ -92,6 +100,7 @@ export const ColumnPatchSchema = v.pipe(
     unique: v.optional(v.boolean('Must be true or false')),
     default: v.optional(defaultValue),
     choices: v.optional(choices),
+    link_display: v.optional(linkDisplayInput),
   }),
   v.metadata({ ref: 'ColumnPatch' }),
 )
@@ -123,7 +132,10 @@ export const DEFAULT_LIMIT = 100
 
 export const RowsQuerySchema = v.object({
   search: v.optional(
-    v.pipe(v.string(), v.description('Case-insensitive substring over the text columns.')),
+    v.pipe(
+      v.string(),
+      v.description('Case-insensitive substring over the text columns and links’ display values.'),
+    ),
   ),
   order: v.optional(
     v.pipe(v.string(), v.description('A column slug, ascending; `-slug` descending.')),
@@ -166,6 +178,7 @@ const ColumnSchema = v.pipe(
         table: v.nullable(v.string()),
         on_delete: v.picklist(['clear', 'refuse']),
         many: v.boolean(),
+        display: v.nullable(v.string()),
       }),
     ),
   }),

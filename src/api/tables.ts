@@ -47,7 +47,12 @@ function columnSpec(input: v.InferOutput<typeof ColumnInputSchema>, field = 'def
     defaultValue: defaultText(input.type, input.default, input.choices, field),
     choices: input.choices,
     link: input.link
-      ? { tableSlug: input.link.table, onDelete: input.link.on_delete, many: input.link.many }
+      ? {
+          tableSlug: input.link.table,
+          onDelete: input.link.on_delete,
+          many: input.link.many,
+          displaySlug: input.link.display ?? null,
+        }
       : null,
   }
 }
@@ -197,6 +202,7 @@ tableApi.patch(
           ? undefined
           : defaultText(type, input.default, input.choices ?? column.choices, 'default'),
       choices: input.choices,
+      linkDisplay: input.link_display,
     })
     return c.json(schemaRepresentation(changed, absoluteFor(c)))
   },

@@ -1,6 +1,6 @@
 // A table's columns for an actor with the schema scope: add, change (rename, retype, constraints), move, drop.
 
-import { listTables } from '../datasource/catalog.js'
+import { getTableById, listTables } from '../datasource/catalog.js'
 import type { ColumnChanges } from '../datasource/columns.js'
 import * as columns from '../datasource/columns.js'
 import type { ColumnInfo, ColumnSpec, TableInfo } from '../datasource/types.js'
@@ -21,6 +21,13 @@ export async function linkTargets(db: Db, actor: Actor, table: TableInfo) {
   requireAccess(actor, table, 'schema')
   const tables = await listTables(db, { ownerId: table.owner.id, viewerId: table.owner.id })
   return tables.map((target) => ({ slug: target.slug, name: target.name }))
+}
+
+// The columns a link column may show of its target (none for another column).
+export async function displayChoices(db: Db, actor: Actor, table: TableInfo, column: ColumnInfo) {
+  requireAccess(actor, table, 'schema')
+  const target = column.link ? await getTableById(db, column.link.tableId) : null
+  return (target?.columns ?? []).map((choice) => ({ slug: choice.slug, name: choice.name }))
 }
 
 // Each returns the table as it is after the change.

@@ -5,6 +5,7 @@ import type { ColumnInfo, TableInfo } from '../datasource/types.js'
 import type { Database } from '../db/database.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
+import { linksSeenBy } from './links.js'
 
 export type { ExportFormat } from '../datasource/export.js'
 
@@ -23,5 +24,18 @@ export function exportRows(
   shown: readonly ColumnInfo[] | null = null,
 ): AsyncGenerator<Uint8Array> {
   requireAccess(actor, table, 'read')
-  return exportFile(database, table, query, format, shown)
+  return exportSeen(database, actor, table, query, format, shown)
+}
+
+// Searched, filtered and sorted by the link display values the actor may see.
+async function* exportSeen(
+  database: Database,
+  actor: Actor,
+  table: TableInfo,
+  query: RowSelection,
+  format: ExportFormat,
+  shown: readonly ColumnInfo[] | null,
+): AsyncGenerator<Uint8Array> {
+  const seen = await linksSeenBy(database.db, actor, table)
+  yield* exportFile(database, seen, query, format, shown)
 }

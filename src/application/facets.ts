@@ -12,6 +12,7 @@ import type { Db } from '../db/database.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { InvalidError } from './errors.js'
+import { linksSeenBy } from './links.js'
 
 export interface PageFacets {
   facets: Facet[]
@@ -29,7 +30,8 @@ export async function readPageFacets(
   distinct: ReadonlyMap<string, number>,
 ): Promise<PageFacets> {
   requireAccess(actor, table, 'read')
-  const facets = await readFacets(db, table, wanted, match, { matching })
+  const seen = await linksSeenBy(db, actor, table)
+  const facets = await readFacets(db, seen, wanted, match, { matching })
   return { facets, suggested: suggestFacetsFrom(table, distinct) }
 }
 
@@ -80,5 +82,7 @@ export function readApiFacets(
   requireAccess(actor, table, 'read')
   return wanted.length === 0
     ? Promise.resolve([])
-    : readFacets(db, table, wanted, match, { matching })
+    : linksSeenBy(db, actor, table).then((seen) =>
+        readFacets(db, seen, wanted, match, { matching }),
+      )
 }

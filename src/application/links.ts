@@ -1,13 +1,16 @@
 // What link cells show a reader: the linked row's display value and page, when the reader may see
 // the linked table; and a row's "Linked from": the link columns pointing at it, with counts.
 import { getTableById } from '../datasource/catalog.js'
+import { allChoices, type LinkChoice, searchChoices } from '../datasource/link-choices.js'
 import { isLinkList, MAX_LINKS_PER_CELL, readLinkLists } from '../datasource/link-lists.js'
 import { linkDisplays, linkingCounts } from '../datasource/links.js'
 import type { ColumnInfo, LinkedRow, LinkList, Row, TableInfo } from '../datasource/types.js'
 import type { Db } from '../db/database.js'
 import { rowUrl, tableUrl } from '../lib/paths.js'
-import { canSee } from './access.js'
+import { MAX_SEARCH_LENGTH, normalizeSearch } from '../lib/search.js'
+import { canSee, requireAccess } from './access.js'
 import type { Actor } from './actor.js'
+import { InvalidError, NotFoundError } from './errors.js'
 
 // A grid cell shows this many of a column's several links ("and 12 more").
 export const GRID_LINKS = 5
@@ -44,7 +47,7 @@ export async function withLinks(
       return cell === null || cell === undefined ? [] : [Number(cell)]
     })
     const displays = visible
-      ? await linkDisplays(db, target, ids)
+      ? await linkDisplays(db, target, ids, link?.displayColumnId)
       : new Map<number, string | null>()
     for (const row of linked) {
       const cell = row.cells[index]
@@ -86,7 +89,12 @@ async function withLinkList(
   const displays = new Map<number, string | null>()
   // A page may link to more rows than one statement takes parameters (65,535): read in batches.
   for (let start = 0; target && start < ids.length; start += DISPLAY_BATCH) {
-    const batch = await linkDisplays(db, target, ids.slice(start, start + DISPLAY_BATCH))
+    const batch = await linkDisplays(
+      db,
+      target,
+      ids.slice(start, start + DISPLAY_BATCH),
+      column.link?.displayColumnId,
+    )
     for (const [id, display] of batch) displays.set(id, display)
   }
   for (const row of rows) {
@@ -135,4 +143,106 @@ export async function linkedFrom(
     })
   }
   return result
+}
+
+// How the row form offers a link column: every row of a small target as a select, or the id field
+// with the current row's display value and an address to search from (null: the plain id field,
+// when the reader may not see the target).
+export type LinkPicker =
+  | { kind: 'select'; options: { value: string; label: string }[] }
+  | { kind: 'search'; searchUrl: string; current: string | null }
+
+// The value of an id field that names a linked row (anything else shows nothing).
+const idOf = (value: string | undefined) =>
+  value !== undefined && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : null
+
+// Labels are display values; one that two rows share is told apart by the rows' ids.
+function selectOptions(choices: LinkChoice[]) {
+  const seen = new Map<string, number>()
+  for (const choice of choices) {
+    const label = choice.display ?? ''
+    seen.set(label, (seen.get(label) ?? 0) + 1)
+  }
+  return [
+    { value: '', label: '—' },
+    ...choices.map((choice) => {
+      const label = choice.display ?? ''
+      const shared = label === '' || seen.get(label) !== 1
+      return { value: String(choice.id), label: shared ? `${label} (#${choice.id})`.trim() : label }
+    }),
+  ]
+}
+
+export async function linkPickers(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  values: Record<string, string>,
+): Promise<Map<string, LinkPicker>> {
+  const pickers = new Map<string, LinkPicker>()
+  for (const column of table.columns) {
+    const link = column.link
+    // Several links are written as a list of ids (see row-form.ts).
+    if (!link || isLinkList(column)) continue
+    const target = await getTableById(db, link.tableId)
+    if (!target || !canSee(actor, target)) continue
+    const choices = await allChoices(db, target, link.displayColumnId)
+    if (choices) {
+      pickers.set(column.slug, { kind: 'select', options: selectOptions(choices) })
+      continue
+    }
+    const id = idOf(values[column.slug])
+    const displays =
+      id === null ? new Map() : await linkDisplays(db, target, [id], link.displayColumnId)
+    pickers.set(column.slug, {
+      kind: 'search',
+      searchUrl: `${tableUrl(table.owner.username, table.slug)}/links/${encodeURIComponent(column.slug)}`,
+      current: id !== null && displays.has(id) ? (displays.get(id) ?? `#${id}`) : null,
+    })
+  }
+  return pickers
+}
+
+// Search as you type for a link column's picker: for whoever may write the table, among the rows
+// of a target they may see.
+export async function findLinkChoices(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  columnSlug: string,
+  term: string,
+): Promise<LinkChoice[]> {
+  requireAccess(actor, table, 'write')
+  const column = table.columns.find((candidate) => candidate.slug === columnSlug)
+  if (!column?.link) throw new NotFoundError('This link column')
+  if (term.length > MAX_SEARCH_LENGTH) {
+    throw new InvalidError(`A search can be at most ${MAX_SEARCH_LENGTH} characters`, {
+      errors: { q: `At most ${MAX_SEARCH_LENGTH} characters` },
+    })
+  }
+  const target = await getTableById(db, column.link.tableId)
+  if (!target || !canSee(actor, target)) throw new NotFoundError('The linked table')
+  return searchChoices(db, target, column.link.displayColumnId, normalizeSearch(term))
+}
+
+// The table as a reader may search, filter and sort it: a link whose target they may not see has
+// no display value (it is read, filtered and sorted by the linked row's id), so nothing of that
+// table leaks through which rows match.
+export async function linksSeenBy(db: Db, actor: Actor, table: TableInfo): Promise<TableInfo> {
+  const targets = new Set(table.columns.flatMap((column) => column.link?.tableId ?? []))
+  if (targets.size === 0) return table
+  const hidden = new Set<number>()
+  for (const id of targets) {
+    const target = await getTableById(db, id)
+    if (!target || !canSee(actor, target)) hidden.add(id)
+  }
+  if (hidden.size === 0) return table
+  return {
+    ...table,
+    columns: table.columns.map((column) =>
+      column.link && hidden.has(column.link.tableId)
+        ? { ...column, link: { ...column.link, display: null } }
+        : column,
+    ),
+  }
 }

@@ -26,6 +26,7 @@ export function columnRepresentation(column: ColumnInfo) {
           table: column.link.tableSlug ?? null,
           on_delete: column.link.onDelete,
           many: column.link.many === true,
+          display: column.link.displaySlug ?? null,
         }
       : null,
   }

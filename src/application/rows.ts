@@ -18,7 +18,7 @@ import { normalizeSearch } from '../lib/search.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { type FieldErrors, InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
-import { GRID_LINKS, withLinks } from './links.js'
+import { GRID_LINKS, linksSeenBy, withLinks } from './links.js'
 import { refusing } from './refusals.js'
 
 // A listed value longer than this is cut (and flagged); the row itself has it whole.
@@ -107,7 +107,7 @@ export async function listRowsByCursor(
     })
   }
   try {
-    const page = await scanAfter(db, table, {
+    const page = await scanAfter(db, await linksSeenBy(db, actor, table), {
       search,
       filters,
       order,
@@ -134,7 +134,7 @@ export async function readPage(
   query: RowQuery,
 ): Promise<RowPage> {
   requireAccess(actor, table, 'read')
-  const page = await listRows(db, table, query)
+  const page = await listRows(db, await linksSeenBy(db, actor, table), query)
   return { ...page, rows: await withLinks(db, actor, table, page.rows, GRID_LINKS) }
 }
 

@@ -1,11 +1,12 @@
 // The "floor": the DataSource calls a route makes for a URL, made directly, without HTTP or HTML.
 // The arguments are built from the URL's query exactly as src/web/routes/tables.ts and export.ts
 // build them, from the same helpers, so a change to those calls shows up here (or fails to compile).
-import { findTable } from '../datasource/catalog.js'
+import { findTable, getTableById } from '../datasource/catalog.js'
 import { exportFile } from '../datasource/export.js'
 import { readFacets } from '../datasource/facets.js'
+import { linkDisplays } from '../datasource/links.js'
 import { getRow, listRows } from '../datasource/rows.js'
-import type { TableInfo } from '../datasource/types.js'
+import type { Row, TableInfo } from '../datasource/types.js'
 import type { Database, Db } from '../db/database.js'
 import { PER_PAGE } from '../web/routes/tables.js'
 import { readTableQuery } from '../web/table-query.js'
@@ -21,6 +22,16 @@ async function loadTable(db: Db, username: string, slug: string): Promise<TableI
 function searchAndOrder(table: TableInfo, query: URLSearchParams) {
   const { search, filters, facets, rowOrder, at } = readTableQuery(table, Object.fromEntries(query))
   return { search, filters, facets, order: rowOrder, at }
+}
+
+// What withLinks reads for a page: each link column's target, and its rows' display values.
+async function readLinkDisplays(db: Db, table: TableInfo, rows: Row[]) {
+  for (const [index, column] of table.columns.entries()) {
+    if (!column.link) continue
+    const target = await getTableById(db, column.link.tableId)
+    const ids = rows.flatMap((row) => (row.cells[index] ? [Number(row.cells[index])] : []))
+    if (target) await linkDisplays(db, target, ids, column.link.displayColumnId)
+  }
 }
 
 export type FloorCall = () => Promise<number>
@@ -39,6 +50,7 @@ export function floorFor(database: Database, path: string): FloorCall {
       const query = searchAndOrder(table, url.searchParams)
       const page = await listRows(db, table, { ...query, perPage: PER_PAGE })
       await readFacets(db, table, query.facets, query, { matching: page.total })
+      await readLinkDisplays(db, table, page.rows)
       return page.rows.length
     }
   }

@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { Db } from '../db/database.js'
 import type { ColumnRow } from '../db/schema.js'
 import type { ColumnType } from './column-types.js'
-import type { ColumnInfo, TableInfo } from './types.js'
+import type { ColumnInfo, LinkDisplay, LinkTarget, TableInfo } from './types.js'
 
 export function toColumnInfo(row: Omit<ColumnRow, 'created_at'>): ColumnInfo {
   return {
@@ -23,12 +23,13 @@ export function toColumnInfo(row: Omit<ColumnRow, 'created_at'>): ColumnInfo {
             tableId: row.link_table_id,
             onDelete: row.link_on_delete === 'clear' ? 'clear' : 'refuse',
             many: row.link_many,
+            displayColumnId: row.link_display_column_id,
           },
   }
 }
 
-// A table with its owner and, in the same statement, its columns in order (as JSON, each with the
-// slug of the table a link column points at): one round trip per table lookup.
+// A table with its owner and, in the same statement, its columns in order (as JSON, a link column
+// with the slug and columns of the table it points at): one round trip per table lookup.
 function selectTables(db: Db) {
   return db
     .selectFrom('tables')
@@ -50,7 +51,7 @@ function selectTables(db: Db) {
         eb
           .selectFrom('columns')
           .leftJoin('tables as targets', 'targets.id', 'columns.link_table_id')
-          .select([
+          .select((columns) => [
             'columns.id',
             'columns.table_id',
             'columns.name',
@@ -64,7 +65,16 @@ function selectTables(db: Db) {
             'columns.link_table_id',
             'columns.link_on_delete',
             'columns.link_many',
+            'columns.link_display_column_id',
             'targets.slug as link_table_slug',
+            jsonArrayFrom(
+              columns
+                .selectFrom('columns as shown')
+                .select(['shown.id', 'shown.slug', 'shown.name', 'shown.type'])
+                .whereRef('shown.table_id', '=', 'columns.link_table_id')
+                .orderBy('shown.position')
+                .orderBy('shown.id'),
+            ).as('link_table_columns'),
           ])
           .whereRef('columns.table_id', '=', 'tables.id')
           .orderBy('columns.position')
@@ -76,6 +86,34 @@ function selectTables(db: Db) {
 type TableSelection = Awaited<
   ReturnType<ReturnType<typeof selectTables>['executeTakeFirstOrThrow']>
 >
+
+// The column a link shows: the chosen one while the target has it, else its first text column.
+export function displayColumnOf(
+  columns: readonly LinkDisplay[],
+  chosenId: number | null | undefined,
+): LinkDisplay | null {
+  return (
+    columns.find((column) => column.id === chosenId) ??
+    columns.find((column) => column.type === 'text') ??
+    null
+  )
+}
+
+function withTarget(
+  link: LinkTarget,
+  slug: string | null,
+  targetColumns: { id: number; slug: string; name: string; type: string }[],
+): LinkTarget {
+  const columns = targetColumns.map((column) => ({ ...column, type: column.type as ColumnType }))
+  return {
+    ...link,
+    tableSlug: slug ?? undefined,
+    // What search, filters and sort compare: a single link's display value (several links are
+    // matched by id only).
+    display: link.many ? null : displayColumnOf(columns, link.displayColumnId),
+    displaySlug: columns.find((column) => column.id === link.displayColumnId)?.slug ?? null,
+  }
+}
 
 function toTableInfo(row: TableSelection): TableInfo {
   return {
@@ -96,7 +134,10 @@ function toTableInfo(row: TableSelection): TableInfo {
     columns: row.columns.map((column) => {
       const info = toColumnInfo(column)
       return info.link
-        ? { ...info, link: { ...info.link, tableSlug: column.link_table_slug ?? undefined } }
+        ? {
+            ...info,
+            link: withTarget(info.link, column.link_table_slug, column.link_table_columns),
+          }
         : info
     }),
   }

@@ -16,6 +16,8 @@ export interface ColumnChanges {
   unique?: boolean
   defaultValue?: string | null
   choices?: string[] | null
+  // A link column's display column: a slug of the target's columns, or null for the default.
+  linkDisplay?: string | null
 }
 
 // What a column will be: everything a catalog row holds except its id, slug and position.
@@ -122,6 +124,7 @@ function checkLinkRules(
       tableSlug: link.tableSlug,
       onDelete: link.onDelete,
       many: link.many === true,
+      displaySlug: link.displaySlug ?? null,
     },
   }
 }

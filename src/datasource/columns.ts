@@ -15,7 +15,7 @@ import { checkConversion, conversionExpression } from './conversion.js'
 import { isFileType, queueColumnFiles, syncFileTrigger } from './file-cells.js'
 import { waitForIndexBuilds } from './indexes.js'
 import { createJunctionStatements, dropJunctionStatement, isLinkList } from './link-lists.js'
-import { linkCatalogValues, lockLinkTarget } from './links.js'
+import { linkCatalogValues, lockDisplayColumn, lockLinkTarget } from './links.js'
 import { columnRef, tableRef } from './names.js'
 import {
   confirmGone,
@@ -171,6 +171,17 @@ export async function addColumn(db: Db, table: TableInfo, spec: ColumnSpec): Pro
   })
 }
 
+// A link column's display column, changed: a column of its target, or null for the default.
+async function displayChange(trx: Db, column: ColumnInfo, slug: string | null) {
+  if (!column.link) {
+    throw new ColumnChangeError(
+      'Only a link column shows a column of another table',
+      'link_display',
+    )
+  }
+  return { link_display_column_id: await lockDisplayColumn(trx, column.link.tableId, slug) }
+}
+
 // Renames, retypes (converting every value, or none), and changes constraints, default and choices.
 export async function updateColumn(
   db: Db,
@@ -196,9 +207,12 @@ export async function updateColumn(
         value,
       })
     }
+    const display =
+      changes.linkDisplay === undefined ? {} : await displayChange(trx, column, changes.linkDisplay)
     await trx
       .updateTable('columns')
       .set({
+        ...display,
         name: next.name,
         slug: next.slug,
         type: next.type,

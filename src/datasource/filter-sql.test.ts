@@ -189,7 +189,7 @@ describe('filters against the database', () => {
         expect(tested, `${column.slug}__${operator}`).toContain(`${column.slug}__${operator}`)
       }
     }
-    expect(FILTER_OPERATORS.length).toBe(14)
+    expect(FILTER_OPERATORS.length).toBe(15)
   })
 
   it('ANDs filters with each other and with the search', async () => {

@@ -186,11 +186,11 @@ describe('readFilters', () => {
 })
 
 describe('operatorsFor', () => {
-  it('gives every type at least isnull, and only text-like types contains', () => {
+  it('gives every type at least isnull, and only text-like types (and links, by display value) contains', () => {
     for (const type of COLUMN_TYPES) {
       expect(operatorsFor(type)).toContain('isnull')
       expect(operatorsFor(type).includes('contains')).toBe(
-        ['text', 'long_text', 'choice', 'email', 'url'].includes(type),
+        ['text', 'long_text', 'choice', 'email', 'url', 'link'].includes(type),
       )
     }
   })

@@ -1,6 +1,7 @@
 // The filter grammar: `?votes__gt=30000&party__exact=Labour`, one filter per column and operator,
 // each value read with its column type's rules. A bad filter is left out with a message, never an error.
 import { escapeLike } from '../lib/search.js'
+import { isLinkList } from './column-type/link.js'
 import { type ColumnType, parseValue, textProblem } from './column-types.js'
 import type { ColumnInfo } from './types.js'
 
@@ -19,6 +20,7 @@ export const FILTER_OPERATORS = [
   'month',
   'isnull',
   'notnull',
+  'display',
 ] as const
 
 export type FilterOperator = (typeof FILTER_OPERATORS)[number]
@@ -38,6 +40,7 @@ export const OPERATOR_LABELS: Record<FilterOperator, string> = {
   month: 'in the month',
   isnull: 'is empty',
   notnull: 'is not empty',
+  display: 'shows',
 }
 
 const TEXT: readonly FilterOperator[] = [
@@ -84,11 +87,17 @@ const OPERATORS_BY_TYPE: Record<ColumnType, readonly FilterOperator[]> = {
   json: ['isnull', 'notnull'],
   file: ['isnull', 'notnull'],
   image: ['isnull', 'notnull'],
-  // By the linked row's id.
-  link: ['exact', 'isnull', 'notnull'],
+  // By the linked row's id (exact, isnull, notnull), or its display value: `display` is exactly it
+  // (case-sensitive), `contains` and `startswith` ignore case.
+  link: ['exact', 'display', 'contains', 'startswith', 'isnull', 'notnull'],
 }
 
 export const operatorsFor = (type: ColumnType) => OPERATORS_BY_TYPE[type]
+
+// A column's operators: several links per cell are matched by id only.
+export const columnOperators = (column: ColumnInfo): readonly FilterOperator[] =>
+  isLinkList(column) ? LINK_LIST_OPERATORS : operatorsFor(column.type)
+const LINK_LIST_OPERATORS: readonly FilterOperator[] = ['exact', 'isnull', 'notnull']
 
 // Operators that take no value: `?notes__isnull=1` (the value is not read).
 export const takesNoValue = (operator: string) => operator === 'isnull' || operator === 'notnull'
@@ -171,6 +180,14 @@ function pattern(raw: string, before: string, after: string): Reading {
   return fine(`${before}${escapeLike(raw)}${after}`)
 }
 
+// A link's display value, compared as it is.
+function shown(raw: string): Reading {
+  const problem = textProblem(raw)
+  if (problem) return bad(lowerFirst(problem))
+  if (raw === '') return bad('give a value (or use “is empty”)')
+  return fine(raw)
+}
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
 // Year and month are ranges [start, end), so the column's B-tree index serves them.
@@ -214,6 +231,8 @@ function readValue(column: ColumnInfo, operator: FilterOperator, raw: string): R
       return year(column, raw)
     case 'month':
       return month(column, raw)
+    case 'display':
+      return shown(raw)
     default:
       return typed(column, raw)
   }
@@ -245,7 +264,7 @@ export function readFilters(
       refuse(`No column ${quote(parts.slug)} to filter on.`)
       continue
     }
-    const allowed = operatorsFor(column.type)
+    const allowed = columnOperators(column)
     if (!isOperator(parts.operator) || !allowed.includes(parts.operator)) {
       refuse(
         `${column.name}: cannot filter by ${quote(parts.operator)} (use ${allowed.join(', ')}).`,

@@ -8,6 +8,7 @@ import { type ColumnType, definitionOf, parseValue } from './column-types.js'
 import { formatCopyField } from './copy-text.js'
 import { createIndexes } from './ddl.js'
 import { ImportError } from './import-error.js'
+import { type LinkResolver, linkResolvers } from './import-links.js'
 import { buildIndexes, DEFERRED_INDEX_ROWS, type IndexBuildTime } from './indexes.js'
 import { ImportedLinks, lastRowId, writeImportedLinks } from './link-list-import.js'
 import { columnRef, tableRef } from './names.js'
@@ -83,9 +84,12 @@ export async function* copyChunks(
   targets: (ColumnInfo | null)[],
   sent: SentLines,
   lists: ImportedLinks,
+  links: ReadonlyMap<number, LinkResolver>,
 ): AsyncGenerator<string> {
   const used = targets.flatMap((column, index) =>
-    column && !isLinkList(column) ? [{ column, index, asIs: AS_IS[column.type] ?? null }] : [],
+    column && !isLinkList(column)
+      ? [{ column, index, asIs: AS_IS[column.type] ?? null, link: links.get(column.id) ?? null }]
+      : [],
   )
   const listed = targets.flatMap((column, index) =>
     column && isLinkList(column) ? [{ column, index }] : [],
@@ -103,14 +107,14 @@ export async function* copyChunks(
     }
     let line = ''
     for (let i = 0; i < used.length; i++) {
-      const { column, index, asIs } = used[i] as (typeof used)[number]
+      const { column, index, asIs, link } = used[i] as (typeof used)[number]
       const field = fields[index] ?? ''
       if (i > 0) line += '\t'
       if (asIs?.test(field)) {
         line += field
         continue
       }
-      const parsed = parseValue(column.type, field, column.choices)
+      const parsed = link ? link.resolve(field) : parseValue(column.type, field, column.choices)
       if (!parsed.ok) throw new ImportError(record.line, column.name, parsed.message)
       if (parsed.value === null && column.required) {
         throw new ImportError(record.line, column.name, 'A value is required')
@@ -202,7 +206,8 @@ export async function copyRecords(
   const lists = new ImportedLinks()
   const lastId = targets.some(isLinkList) ? await lastRowId(trx, table.id) : 0
   try {
-    count = await database.copyIn(trx, copySql, copyChunks(records, targets, sent, lists))
+    const links = await linkResolvers(trx, targets)
+    count = await database.copyIn(trx, copySql, copyChunks(records, targets, sent, lists, links))
   } catch (error) {
     if (error instanceof ImportError) throw error
     explainCopyError(error, table, sent)

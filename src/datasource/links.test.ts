@@ -34,14 +34,26 @@ describe('link column specs', () => {
       type: 'link',
       link: { tableId: 3, onDelete: 'clear' },
     })
-    expect(byId.link).toEqual({ tableId: 3, tableSlug: undefined, onDelete: 'clear', many: false })
+    expect(byId.link).toEqual({
+      tableId: 3,
+      tableSlug: undefined,
+      onDelete: 'clear',
+      many: false,
+      displaySlug: null,
+    })
     const bySlug = newColumnShape({
       name: 'B',
       type: 'link',
       required: true,
       link: { tableSlug: 'birds', onDelete: 'refuse' },
     })
-    expect(bySlug.link).toEqual({ tableId: 0, tableSlug: 'birds', onDelete: 'refuse', many: false })
+    expect(bySlug.link).toEqual({
+      tableId: 0,
+      tableSlug: 'birds',
+      onDelete: 'refuse',
+      many: false,
+      displaySlug: null,
+    })
     const text = newColumnShape({
       name: 'B',
       type: 'text',

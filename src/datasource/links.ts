@@ -1,11 +1,14 @@
 // Link columns' integrity beyond the foreign key itself: targets only among the owner's tables,
 // no deleting a table others link to, and a refused row delete named by the rows that link to it.
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import * as v from 'valibot'
 import type { Db } from '../db/database.js'
+import { displayColumnOf } from './catalog.js'
 import { ColumnChangeError } from './column-errors.js'
+import { isFileType } from './column-type/file.js'
+import { selectAsText } from './column-types.js'
 import { columnRef, junctionRef, tableRef } from './names.js'
-import type { LinkTarget, TableInfo } from './types.js'
+import type { LinkDisplay, LinkTarget, TableInfo } from './types.js'
 
 const FOREIGN_KEY_VIOLATION = '23503'
 // How many linking rows a refusal names.
@@ -19,7 +22,35 @@ export const linkCatalogValues = (link: LinkTarget | null | undefined) => ({
   link_table_id: link?.tableId ?? null,
   link_on_delete: link?.onDelete ?? null,
   link_many: link?.many === true,
+  link_display_column_id: link?.displayColumnId ?? null,
 })
+
+// The id of the target's column named by `slug` (null: the default), held (key share) until
+// commit so it cannot be deleted meanwhile. A slug the target does not have is refused.
+export async function lockDisplayColumn(
+  trx: Db,
+  targetId: number,
+  slug: string | null | undefined,
+): Promise<number | null> {
+  if (slug === null || slug === undefined || slug === '') return null
+  // Slugs are short runs of these characters: anything else is named, never sent to Postgres.
+  const column = !/^[a-z0-9_-]{1,100}$/.test(slug)
+    ? undefined
+    : await trx
+        .selectFrom('columns')
+        .select('id')
+        .where('table_id', '=', targetId)
+        .where('slug', '=', slug)
+        .forKeyShare()
+        .executeTakeFirst()
+  if (!column) {
+    throw new ColumnChangeError(
+      `The linked table has no column “${slug.slice(0, 100)}” to show`,
+      'link_display',
+    )
+  }
+  return column.id
+}
 
 // The target must be a table of the same owner (found by id, or by slug when the id is 0); its
 // catalog row is held (key share) until commit, so it cannot be deleted meanwhile. Anything else
@@ -38,7 +69,12 @@ export async function lockLinkTarget(
     .forKeyShare()
     .executeTakeFirst()
   if (!target) throw new ColumnChangeError('Pick one of your own tables to link to', 'link')
-  return { tableId: target.id, onDelete: link.onDelete, many: link.many === true }
+  return {
+    tableId: target.id,
+    onDelete: link.onDelete,
+    many: link.many === true,
+    displayColumnId: await lockDisplayColumn(trx, target.id, link.displaySlug),
+  }
 }
 
 export class TableLinkedError extends Error {
@@ -126,19 +162,27 @@ export async function linkingRows(db: Db, tableId: number, ids: number[]): Promi
 }
 
 // The most characters of a display value read.
-const DISPLAY_CHARS = 200
+export const DISPLAY_CHARS = 200
 
-// The display values of `ids` in `target`: its first text column (absent: none), or null for a row
-// with no value there. Rows that are not there are left out. One query on the primary key.
+// A display column's value as text (a file by its name), at most DISPLAY_CHARS characters.
+export function displaySql(column: LinkDisplay, ref: RawBuilder<unknown> = columnRef(column.id)) {
+  const text = isFileType(column.type) ? sql`(${ref} ->> 'name')` : selectAsText(column.type, ref)
+  return sql<string | null>`left(${text}, ${sql.lit(DISPLAY_CHARS)})`
+}
+
+// The display values of `ids` in `target`: the column `displayColumnId` names while the target has
+// it, else its first text column (neither: none), or null for a row with no value there. Rows that
+// are not there are left out. One query on the primary key.
 export async function linkDisplays(
   db: Db,
   target: TableInfo,
   ids: number[],
+  displayColumnId: number | null = null,
 ): Promise<Map<number, string | null>> {
-  const shown = target.columns.find((column) => column.type === 'text')
+  const shown = displayColumnOf(target.columns, displayColumnId)
   const unique = [...new Set(ids)]
   if (unique.length === 0) return new Map()
-  const value = shown ? sql`left(${columnRef(shown.id)}, ${DISPLAY_CHARS})` : sql`null`
+  const value = shown ? displaySql(shown) : sql`null`
   const { rows } = await sql<{ id: string | number; display: string | null }>`
     select id, ${value} as display from ${tableRef(target.id)}
     where id in (${sql.join(unique)})`.execute(db)

@@ -3,8 +3,16 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import { clampPage, pageCount } from '../lib/pagination.js'
+import { resolveLinkIds } from './filter-sql.js'
 import type { Filter } from './filters.js'
-import { type Cursor, encodeCursor, type RowOrder, segments, sortKey } from './keyset.js'
+import {
+  type Cursor,
+  encodeCursor,
+  linkSortJoin,
+  type RowOrder,
+  segments,
+  sortKey,
+} from './keyset.js'
 import { tableRef } from './names.js'
 import { type ReadColumns, readWithCurrentColumns } from './read-columns.js'
 import {
@@ -80,6 +88,7 @@ async function scan(
   s: Scan,
 ): Promise<KeyedRow[]> {
   const found: KeyedRow[] = []
+  const join = linkSortJoin(order)
   let skip = s.skip
   let started = s.from === null
   for (const segment of segments(order, s.backwards)) {
@@ -90,17 +99,17 @@ async function scan(
     if (want <= 0) break
     const where = sql`${s.where} and ${segment.filter} and ${after}`
     // Skipped rows are only counted off an index (ids), never read and formatted: a deferred join.
-    const ids = sql`select id as page_id from ${tableRef(table.id)}
+    const ids = sql`select id as page_id from ${tableRef(table.id)} ${join}
       where ${where} order by ${segment.orderBy} offset ${skip} limit ${want}`
     const { rows } = await sql<KeyedRow>`
       select ${selectList(columns, cellChars)}, ${sortKey(order)} as _k from ${tableRef(table.id)}
-      join (${ids}) as page on id = page.page_id
+      ${join} join (${ids}) as page on id = page.page_id
       order by ${segment.orderBy}
     `.execute(db)
     if (rows.length === 0 && skip > 0) {
       // The whole segment lies before the offset: skip past it and go on in the next one.
       const { rows: counted } = await sql<{ n: string | number }>`
-        select count(*) as n from ${tableRef(table.id)} where ${where}`.execute(db)
+        select count(*) as n from ${tableRef(table.id)} ${join} where ${where}`.execute(db)
       skip = Math.max(0, skip - Number(counted[0]?.n ?? 0))
       continue
     }
@@ -136,8 +145,10 @@ export async function listRows(db: Db, table: TableInfo, query: RowQuery): Promi
   )
 }
 
-async function readPage(reader: Reader, query: RowQuery): Promise<RowPage> {
+async function readPage(reader: Reader, asked: RowQuery): Promise<RowPage> {
   const { db, table, columns, cellChars } = reader
+  const linkIds = await resolveLinkIds(db, columns, asked.search, asked.filters ?? [])
+  const query = { ...asked, linkIds }
   const { total, estimated } = await countMatches(db, table, columns, query, query.exactCountLimit)
   const pages = pageCount(total, query.perPage)
   const where = matchCondition(columns, query)
@@ -262,9 +273,11 @@ export async function listRowsAfter(
     table,
     async (columns) => {
       const reader = { db, table, columns, cellChars: query.cellChars }
-      const { total, estimated } = await countMatches(db, table, columns, query)
+      const linkIds = await resolveLinkIds(db, columns, query.search, query.filters ?? [])
+      const match = { ...query, linkIds }
+      const { total, estimated } = await countMatches(db, table, columns, match)
       const rows = await scan(reader, currentOrder(query.order, columns), {
-        where: matchCondition(columns, query),
+        where: matchCondition(columns, match),
         backwards: false,
         from: query.after,
         skip: 0,

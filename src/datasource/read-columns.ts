@@ -14,8 +14,14 @@ export const isUndefinedColumn = (error: unknown) => codeOf(error) === '42703'
 // The table was deleted (its physical table dropped) since the catalog was read.
 export const isUndefinedTable = (error: unknown) => codeOf(error) === '42P01'
 
+// A link whose display value the caller left out (a target the reader may not see) stays so.
 export const currentColumns = (table: TableInfo, current: TableInfo): ReadColumns =>
-  table.columns.map((column) => current.columns.find((now) => now.id === column.id) ?? null)
+  table.columns.map((column) => {
+    const now = current.columns.find((candidate) => candidate.id === column.id) ?? null
+    return now?.link && column.link && !column.link.display
+      ? { ...now, link: { ...now.link, display: null } }
+      : now
+  })
 
 // Runs `read` with the table's columns; if a column went meanwhile, again with the current ones.
 // A table deleted meanwhile gives `gone()`.

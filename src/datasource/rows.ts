@@ -7,7 +7,7 @@ import { isFileType } from './column-type/file.js'
 import { isLinkList } from './column-type/link.js'
 import { definitionOf, selectAsText } from './column-types.js'
 import { sortExpression } from './ddl.js'
-import { filterCondition } from './filter-sql.js'
+import { filterCondition, type LinkIds, linkedWhere } from './filter-sql.js'
 import type { Filter } from './filters.js'
 import type { RowOrder } from './keyset.js'
 import { columnRef, tableRef } from './names.js'
@@ -74,15 +74,24 @@ export function toRow(columns: ReadColumns, raw: RawRow, cellChars: number | nul
   return { ...row, cells: cells.map((cell) => cell.text), truncated: cells.map((cell) => cell.cut) }
 }
 
-export function searchCondition(columns: ReadColumns, search: string): RawBuilder<unknown> {
+export function searchCondition(
+  columns: ReadColumns,
+  search: string,
+  linkIds?: LinkIds,
+): RawBuilder<unknown> {
   if (!search) return sql`true`
   const pattern = containsPattern(search)
   const searchable = columns.filter(
     (column): column is ColumnInfo => column !== null && definitionOf(column.type).searchable,
   )
-  if (searchable.length === 0) return sql`false`
+  // A link cell matches when its linked row's display value does.
+  const links = columns.filter((column): column is ColumnInfo => Boolean(column?.link?.display))
+  if (searchable.length + links.length === 0) return sql`false`
   return sql`(${sql.join(
-    searchable.map((column) => sql`${columnRef(column.id)} ilike ${pattern}`),
+    [
+      ...searchable.map((column) => sql`${columnRef(column.id)} ilike ${pattern}`),
+      ...links.map((column) => linkedWhere(column, { equals: false, value: pattern }, linkIds)),
+    ],
     sql` or `,
   )})`
 }
@@ -91,12 +100,15 @@ export function searchCondition(columns: ReadColumns, search: string): RawBuilde
 export interface RowMatch {
   search: string
   filters?: readonly Filter[]
+  // Target rows that link searches and filters found beforehand (resolveLinkIds).
+  linkIds?: LinkIds
 }
 
 export function matchCondition(columns: ReadColumns, match: RowMatch): RawBuilder<unknown> {
   const filters = match.filters ?? []
-  if (filters.length === 0) return searchCondition(columns, match.search)
-  return sql`${searchCondition(columns, match.search)} and ${filterCondition(columns, filters)}`
+  const search = searchCondition(columns, match.search, match.linkIds)
+  if (filters.length === 0) return search
+  return sql`${search} and ${filterCondition(columns, filters, match.linkIds)}`
 }
 
 // The order with its column as `columns` have it now (none, if it was dropped).
@@ -112,7 +124,18 @@ export function currentOrder(order: RowOrder | null, columns: ReadColumns): RowO
 export function orderBy(order: RowOrder | null): RawBuilder<unknown> {
   const direction = sql.raw(order?.descending ? 'desc' : 'asc')
   if (!order?.column) return sql`id ${direction}`
-  return sql`${sortExpression(order.column).expression} ${direction} nulls last, id ${direction}`
+  return sql`${exportSortExpression(order.column)} ${direction} nulls last, id ${direction}`
+}
+
+// An export reads every row anyway: a link column sorts by its linked row's display value, looked
+// up by primary key.
+function exportSortExpression(column: ColumnInfo): RawBuilder<unknown> {
+  const link = column.link
+  if (!link?.display) return sortExpression(column).expression
+  const key = definitionOf(link.display.type).sortSql(columnRef(link.display.id))
+  // The inner names are its own, so the column is the outer row's even when a table links to itself.
+  return sql`(select _link_key from (select id as _link_id, ${key} as _link_key
+    from ${tableRef(link.tableId)}) as _link where _link_id = ${columnRef(column.id)})`
 }
 
 // Below this many matches a search is counted exactly; above it the planner's estimate is shown.

@@ -31,6 +31,19 @@ export interface LinkTarget {
   many?: boolean
   // The target's slug, as the catalog reads it (absent in a spec).
   tableSlug?: string
+  // The display column the owner chose (null: the default, the target's first text column).
+  displayColumnId?: number | null
+  // As the catalog reads it: the column shown for a linked row (the chosen one, else the target's
+  // first text column; null when it has none), and the chosen one's slug.
+  display?: LinkDisplay | null
+  displaySlug?: string | null
+}
+
+export interface LinkDisplay {
+  id: number
+  slug: string
+  name: string
+  type: ColumnType
 }
 
 export interface TableInfo {
@@ -62,6 +75,8 @@ export interface LinkSpec {
   tableSlug?: string
   onDelete: LinkOnDelete
   many?: boolean
+  // The slug of the target's column to show (absent or null: the first text column).
+  displaySlug?: string | null
 }
 
 export interface Row {

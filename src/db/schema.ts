@@ -60,6 +60,8 @@ export interface ColumnsTable {
   link_on_delete: ColumnType<string | null, string | null | undefined, string | null>
   // Link columns only: several links, kept in the junction table userdata.j<id> (no cell).
   link_many: ColumnType<boolean, boolean | undefined, boolean>
+  // The target's column a linked row is shown by (null: its first text column).
+  link_display_column_id: ColumnType<number | null, number | null | undefined, number | null>
   created_at: Timestamp
 }
 

@@ -34,4 +34,9 @@ export function limitRoutes(app: Hono<AppEnv>, limits: RateLimits) {
     when: (c) => (c.req.query('search') ?? '').trim() !== '',
   })
   app.get('/:username/tables/:table', searches)
+  // A link picker's search as you type counts as searches do.
+  app.get(
+    '/:username/tables/:table/links/:column',
+    rateLimit({ name: 'searches', rule: limits.searches, by: 'user' }),
+  )
 }

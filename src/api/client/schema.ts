@@ -119,7 +119,9 @@ export interface paths {
          *     them must hold (at most 20). A value is read as its column reads input (`yes` for a yes/no
          *     column, `2017-06-08` for a date); `in` takes a comma list or a JSON array (at most 100);
          *     `contains`, `startswith` and `endswith` ignore case; `year` takes `2017` and `month` `2017-06`;
-         *     `isnull` and `notnull` ignore their value; `not` keeps rows with no value. A bad filter is a 400
+         *     `isnull` and `notnull` ignore their value; `not` keeps rows with no value. On a link column
+         *     `exact` takes the linked row's id, `display` its display value exactly, and `contains` and
+         *     `startswith` its display value ignoring case. A bad filter is a 400
          *     whose `errors` name the parameter. The operators of each column type:
          *
          *     - Text: exact, not, contains, startswith, endswith, in, isnull, notnull
@@ -135,7 +137,7 @@ export interface paths {
          *     - JSON: isnull, notnull
          *     - File: isnull, notnull
          *     - Image: isnull, notnull
-         *     - Link to another table: exact, isnull, notnull
+         *     - Link to another table: exact, display, contains, startswith, isnull, notnull
          */
         get: operations["listRows"];
         put?: never;
@@ -306,6 +308,7 @@ export interface components {
                 /** @enum {string} */
                 on_delete: "clear" | "refuse";
                 many: boolean;
+                display: string | null;
             } | null;
         };
         TableWithColumns: {
@@ -354,6 +357,8 @@ export interface components {
             link?: {
                 /** @description The slug of the table to link to (one of the same owner’s). */
                 table: string;
+                /** @description The slug of the linked table’s column that stands for a linked row (null or left out: its first text column). */
+                display?: string | null;
                 /**
                  * @description What deleting a linked row does: `clear` empties the links to it; `refuse` refuses the delete (409), naming the rows that link to it.
                  * @enum {string}
@@ -397,6 +402,8 @@ export interface components {
             default?: unknown | null;
             /** @description The allowed values of a choice column. */
             choices?: string[] | null;
+            /** @description The slug of the linked table’s column that stands for a linked row (null or left out: its first text column). */
+            link_display?: string | null;
         };
         RowValues: {
             [key: string]: unknown;
@@ -1090,7 +1097,7 @@ export interface operations {
     listRows: {
         parameters: {
             query?: {
-                /** @description Case-insensitive substring over the text columns. */
+                /** @description Case-insensitive substring over the text columns and links’ display values. */
                 search?: string;
                 /** @description A column slug, ascending; `-slug` descending. */
                 order?: string;
@@ -1126,7 +1133,7 @@ export interface operations {
                         filters: {
                             column: string;
                             /** @enum {string} */
-                            operator: "exact" | "not" | "contains" | "startswith" | "endswith" | "gt" | "gte" | "lt" | "lte" | "in" | "year" | "month" | "isnull" | "notnull";
+                            operator: "exact" | "not" | "contains" | "startswith" | "endswith" | "gt" | "gte" | "lt" | "lte" | "in" | "year" | "month" | "isnull" | "notnull" | "display";
                             value: string | null;
                         }[];
                         facets: {

@@ -3,6 +3,7 @@ import { type Context, Hono } from 'hono'
 import {
   addColumn,
   changeColumn,
+  displayChoices,
   dropColumn,
   findColumn,
   linkTargets,
@@ -10,7 +11,7 @@ import {
 } from '../../application/columns.js'
 import { COLUMN_TYPE_LABELS } from '../../datasource/column-types.js'
 import { MAX_COLUMNS } from '../../datasource/tables.js'
-import type { TableInfo } from '../../datasource/types.js'
+import type { ColumnInfo, TableInfo } from '../../datasource/types.js'
 import type { AppEnv } from '../env.js'
 import { forForm } from '../form-refusals.js'
 import { type FieldErrors, readForm, validateForm } from '../forms.js'
@@ -92,14 +93,18 @@ columnRoutes.post('/:username/tables/:table/columns', async (c) => {
   return c.redirect(columnsUrl(table), 303)
 })
 
-function renderColumnEdit(
+async function renderColumnEdit(
   c: Context<AppEnv>,
   table: TableInfo,
-  slug: string,
+  column: ColumnInfo,
   form: ColumnForm,
   errors: FieldErrors,
   status: 200 | 400 = 200,
 ) {
+  const slug = column.slug
+  const displayColumns = column.link
+    ? await displayChoices(c.get('database').db, c.get('actor'), table, column)
+    : null
   return renderPage(
     c,
     'column-edit',
@@ -109,6 +114,7 @@ function renderColumnEdit(
       form,
       errors,
       typeOptions,
+      displayColumns,
       action: `${columnsUrl(table)}/${slug}`,
       backUrl: columnsUrl(table),
     },
@@ -124,7 +130,7 @@ async function loadColumn(c: Context<AppEnv>) {
 
 columnRoutes.get('/:username/tables/:table/columns/:column', async (c) => {
   const { table, column } = await loadColumn(c)
-  return renderColumnEdit(c, table, column.slug, columnForm(column), {})
+  return renderColumnEdit(c, table, column, columnForm(column), {})
 })
 
 columnRoutes.post('/:username/tables/:table/columns/:column', async (c) => {
@@ -132,11 +138,11 @@ columnRoutes.post('/:username/tables/:table/columns/:column', async (c) => {
   const { fields } = await readForm(c)
   const result = validateForm(ColumnFormSchema, fields)
   const form = formFromFields(fields)
-  if (!result.ok) return renderColumnEdit(c, table, column.slug, form, result.errors, 400)
+  if (!result.ok) return renderColumnEdit(c, table, column, form, result.errors, 400)
   const changed = await forForm(() =>
     changeColumn(c.get('database').db, c.get('actor'), table, column, columnSpec(result.value)),
   )
-  if (!changed.ok) return renderColumnEdit(c, table, column.slug, form, changed.errors, 400)
+  if (!changed.ok) return renderColumnEdit(c, table, column, form, changed.errors, 400)
   return c.redirect(columnsUrl(table), 303)
 })
 

@@ -1,6 +1,7 @@
 // Writing rows: new, edit (with a check that nobody saved in between), delete, and bulk delete.
 import { type Context, Hono } from 'hono'
-import { PreconditionFailedError } from '../../application/errors.js'
+import { AppError, PreconditionFailedError } from '../../application/errors.js'
+import { findLinkChoices, linkPickers } from '../../application/links.js'
 import { changeRow, createRows, readRow, removeRow, removeRows } from '../../application/rows.js'
 import { ROW_ERROR } from '../../datasource/row-schema.js'
 import { MAX_BULK_DELETE } from '../../datasource/row-writes.js'
@@ -25,7 +26,7 @@ interface RowFormPage {
   conflict?: boolean
 }
 
-export function renderRowForm(
+export async function renderRowForm(
   c: Context<AppEnv>,
   table: TableInfo,
   page: RowFormPage,
@@ -33,6 +34,7 @@ export function renderRowForm(
 ) {
   const base = tableUrl(table.owner.username, table.slug)
   const nav = tableNav(table, null)
+  const pickers = await linkPickers(c.get('database').db, c.get('actor'), table, page.values)
   if (page.row)
     nav.breadcrumbs.push({
       label: `Row ${page.row.id}`,
@@ -56,7 +58,7 @@ export function renderRowForm(
       rowError: page.errors[ROW_ERROR] ?? null,
       noColumns: table.columns.length === 0,
       columnsUrl: `${base}/columns`,
-      fields: rowFormFields(table, page.values, page.errors, page.row),
+      fields: rowFormFields(table, page.values, page.errors, page.row, pickers),
     },
     status,
   )
@@ -163,4 +165,22 @@ rowEditRoutes.post('/:username/tables/:table/delete-rows', async (c) => {
   const to = new URL(back === here || back.startsWith(`${here}?`) ? back : here, origin(c))
   to.searchParams.set('deleted', String(deleted))
   return c.redirect(`${to.pathname}${to.search}`, 303)
+})
+
+// The row form's search as you type for a link column: `{ rows: [{ id, display }] }`, at most 20.
+rowEditRoutes.get('/:username/tables/:table/links/:column', async (c) => {
+  const table = await loadTable(c, 'write')
+  try {
+    const rows = await findLinkChoices(
+      c.get('database').db,
+      c.get('actor'),
+      table,
+      c.req.param('column'),
+      c.req.query('q') ?? '',
+    )
+    return c.json({ rows })
+  } catch (error) {
+    if (!(error instanceof AppError) || !['invalid', 'not_found'].includes(error.kind)) throw error
+    return c.json({ error: error.message }, error.kind === 'invalid' ? 400 : 404)
+  }
 })

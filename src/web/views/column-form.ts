@@ -22,6 +22,8 @@ export const ColumnFormSchema = v.object({
   link_on_delete: v.optional(v.string(), ''),
   // 'many': several links per row (a junction table); anything else: one.
   link_count: v.optional(v.string(), ''),
+  // The edit form of a link column: the slug of the target's column to show ('' for the default).
+  link_display: v.optional(v.string(), ''),
 })
 
 export type ColumnForm = {
@@ -34,6 +36,7 @@ export type ColumnForm = {
   link_table: string
   link_on_delete: string
   link_count: string
+  link_display: string
 }
 
 export const blankColumnForm: ColumnForm = {
@@ -46,6 +49,7 @@ export const blankColumnForm: ColumnForm = {
   link_table: '',
   link_on_delete: 'refuse',
   link_count: 'one',
+  link_display: '',
 }
 
 export function columnForm(column: ColumnInfo): ColumnForm {
@@ -59,6 +63,7 @@ export function columnForm(column: ColumnInfo): ColumnForm {
     link_table: column.link?.tableSlug ?? '',
     link_on_delete: column.link?.onDelete ?? 'refuse',
     link_count: column.link?.many ? 'many' : 'one',
+    link_display: column.link?.displaySlug ?? '',
   }
 }
 
@@ -73,6 +78,7 @@ export function formFromFields(fields: Record<string, string>): ColumnForm {
     link_table: fields.link_table ?? '',
     link_on_delete: fields.link_on_delete ?? 'refuse',
     link_count: fields.link_count === 'many' ? 'many' : 'one',
+    link_display: fields.link_display ?? '',
   }
 }
 
@@ -97,8 +103,11 @@ export function columnSpec(value: v.InferOutput<typeof ColumnFormSchema>) {
             tableSlug: value.link_table,
             onDelete: (value.link_on_delete === 'clear' ? 'clear' : 'refuse') as LinkOnDelete,
             many: value.link_count === 'many',
+            displaySlug: value.link_display || null,
           }
         : null,
+    // Changes only a link column's (its edit form has the field).
+    linkDisplay: value.type === 'link' ? value.link_display || null : undefined,
   }
 }
 

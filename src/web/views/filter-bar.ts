@@ -1,11 +1,11 @@
 // The filter bar: a GET form (column, operator, value) that works without JavaScript, and each
 // active filter as a chip whose link removes it.
 import {
+  columnOperators,
   FILTER_OPERATORS,
   type Filter,
   filterParams,
   OPERATOR_LABELS,
-  operatorsFor,
   takesNoValue,
 } from '../../datasource/filters.js'
 import type { TableInfo } from '../../datasource/types.js'
@@ -39,7 +39,7 @@ export function filterBarView(table: TableInfo, state: TableState, problems: str
     columns: table.columns.map((column) => ({
       slug: column.slug,
       name: column.name,
-      operators: operatorsFor(column.type).join(' '),
+      operators: columnOperators(column).join(' '),
     })),
     operators: FILTER_OPERATORS.map((operator) => ({
       value: operator,

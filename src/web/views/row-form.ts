@@ -1,4 +1,5 @@
 // The row form: one field per column, with an input that suits its type.
+import type { LinkPicker } from '../../application/links.js'
 import { isFileType } from '../../datasource/file-cells.js'
 import { isLinkList, MAX_LINKS_PER_CELL } from '../../datasource/link-lists.js'
 import type { ColumnInfo, Row, TableInfo } from '../../datasource/types.js'
@@ -73,11 +74,25 @@ function fileField(table: TableInfo, column: ColumnInfo, row: Row | null) {
   }
 }
 
+// A link field: a select of the target's rows, or the id field with search as you type.
+function linkField(picker: LinkPicker | undefined) {
+  if (!picker) return {}
+  if (picker.kind === 'select') return { control: 'select' as const, options: picker.options }
+  return {
+    searchUrl: picker.searchUrl,
+    hint:
+      picker.current === null
+        ? INPUTS.link.hint
+        : `The id of the linked row, now “${picker.current}”`,
+  }
+}
+
 export function rowFormFields(
   table: TableInfo,
   values: Record<string, string>,
   errors: Record<string, string>,
   row: Row | null = null,
+  pickers: ReadonlyMap<string, LinkPicker> = new Map(),
 ) {
   return table.columns.map((column) => {
     const input = INPUTS[column.type]
@@ -105,8 +120,10 @@ export function rowFormFields(
       error: errors[column.slug] ?? null,
       options,
       accept: input.accept ?? null,
+      searchUrl: null as string | null,
       ...fileField(table, column, row),
       ...linkListField(column),
+      ...linkField(pickers.get(column.slug)),
     }
   })
 }
