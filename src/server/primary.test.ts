@@ -2,7 +2,7 @@ import cluster from 'node:cluster'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appPath } from '../paths.js'
 import { memoryLogger } from '../test/logs.js'
-import { restartDelay, superviseWorkers } from './primary.js'
+import { restartDelay, superviseWorkers, workerExecArgv } from './primary.js'
 
 describe('restartDelay', () => {
   it.each([
@@ -15,6 +15,17 @@ describe('restartDelay', () => {
     [50, 30_000],
   ])('waits, after %i recent crashes, %i ms', (crashes, ms) => {
     expect(restartDelay(crashes)).toBe(ms)
+  })
+})
+
+describe('workerExecArgv', () => {
+  it.each([
+    [[], '', ['--max-semi-space-size=4']],
+    [['--enable-source-maps'], '', ['--enable-source-maps', '--max-semi-space-size=4']],
+    [['--max-semi-space-size=8'], '', ['--max-semi-space-size=8']],
+    [[], '--max-old-space-size=400 --max-semi-space-size=16', []],
+  ])('given %j and NODE_OPTIONS %j, starts workers with %j', (argv, options, expected) => {
+    expect(workerExecArgv(argv, options)).toEqual(expected)
   })
 })
 
@@ -60,6 +71,10 @@ describe('superviseWorkers', () => {
     const { supervisor, lines } = supervise('serve')
     await started
     expect(pids()).toHaveLength(2)
+    // Forked with the young generation's bound, once however often a supervisor starts.
+    expect(cluster.settings.execArgv?.filter((arg) => arg.includes('semi-space'))).toEqual([
+      '--max-semi-space-size=4',
+    ])
     supervisor.shutdown('SIGTERM')
     expect(await supervisor.finished).toBe(0)
     expect(allDead()).toBe(true)
