@@ -10,6 +10,7 @@ import { createTable, deleteTable } from '../datasource/tables.js'
 import type { TableInfo } from '../datasource/types.js'
 import type { Database } from '../db/database.js'
 import { BENCH_COLUMNS, benchRows } from './data.js'
+import { readLinkDisplays } from './floor.js'
 import { count, latencyText, type ResultRow } from './report.js'
 import { BENCH_USERNAME, ensureBenchUser } from './setup.js'
 import { elapsedMs, type Latency, type LatencyOptions, measureLatency } from './stats.js'
@@ -103,7 +104,8 @@ export async function measureApi(options: {
     isPublic: false,
   })
   try {
-    // GET rows, first page and deep by cursor, beside the DataSource calls the route makes.
+    // GET rows, first page and deep by cursor, beside the DataSource calls the route makes (the rows
+    // and their links' display values).
     const deep = encodeCursor({ key: null, id: Math.max(0, rows - 150) })
     for (const [name, after] of [
       ['API GET rows, limit 100', null],
@@ -115,13 +117,16 @@ export async function measureApi(options: {
       const floor = await measureLatency(async () => {
         const found = await findTable(db, BENCH_USERNAME, table.slug)
         if (found.found !== 'table') throw new Error('No bench table')
-        return listRowsAfter(db, found.table, {
+        const page = await listRowsAfter(db, found.table, {
           search: '',
           order: null,
           after: after ? { key: null, id: Math.max(0, rows - 150) } : null,
           limit: 100,
           cellChars: LIST_CELL_CHARS,
         })
+        // As the route does: the display values of the page's links.
+        await readLinkDisplays(db, found.table, page.rows)
+        return page
       }, latency)
       const limit = 2 * floor.p50 + 2
       results.push({

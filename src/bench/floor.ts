@@ -25,7 +25,7 @@ function searchAndOrder(table: TableInfo, query: URLSearchParams) {
 }
 
 // What withLinks reads for a page: each link column's target, and its rows' display values.
-async function readLinkDisplays(db: Db, table: TableInfo, rows: Row[]) {
+export async function readLinkDisplays(db: Db, table: TableInfo, rows: Row[]) {
   for (const [index, column] of table.columns.entries()) {
     if (!column.link) continue
     const target = await getTableById(db, column.link.tableId)
