@@ -1,6 +1,7 @@
 // A table's rows for an actor: pages by cursor, one row, and (with the write scope) changes.
 import { cellColumns, isLinkList } from '../datasource/column-type/link.js'
 import { type Filter, readFilters } from '../datasource/filters.js'
+import { startLazyIndexes } from '../datasource/indexes.js'
 import { decodeCursor, type RowOrder } from '../datasource/keyset.js'
 import { MAX_LINKS_PER_CELL } from '../datasource/link-lists.js'
 import {
@@ -99,6 +100,7 @@ export async function listRowsByCursor(
   requireAccess(actor, table, 'read')
   const order = rowOrder(table, query.order)
   const search = normalizeSearch(query.search)
+  startLazyIndexes(db, table, search)
   const filters = rowFilters(table, query.filters)
   const cursor = query.after === undefined ? null : decodeCursor(query.after)
   if (query.after !== undefined && !cursor) {
@@ -134,6 +136,7 @@ export async function readPage(
   query: RowQuery,
 ): Promise<RowPage> {
   requireAccess(actor, table, 'read')
+  startLazyIndexes(db, table, query.search)
   const page = await listRows(db, await linksSeenBy(db, actor, table), query)
   return { ...page, rows: await withLinks(db, actor, table, page.rows, GRID_LINKS) }
 }

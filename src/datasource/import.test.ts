@@ -232,12 +232,11 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a big import on Postgres', () => 
     expect(await rowCount(load.table)).toBe(DEFERRED_INDEX_ROWS)
     const times = await load.indexing
     const [note, column] = load.table.columns.map((c) => `t${load.table.id}_c${c.id}`)
-    // Sorts first; the long text's trigram index, the slowest, last.
+    // Sorts first; the long text's trigram index, the slowest, waits for a first search.
     expect(times.map(({ name, column }) => ({ name, column }))).toEqual([
       { name: `${note}_sort`, column: 'Note' },
       { name: `${column}_sort`, column: 'Bird' },
       { name: `${column}_trgm`, column: 'Bird' },
-      { name: `${note}_trgm`, column: 'Note' },
     ])
     expect(times.every((time) => time.ms > 0)).toBe(true)
     const { rows } = await sql<{ name: string; valid: boolean }>`
@@ -247,7 +246,6 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a big import on Postgres', () => 
     expect(rows).toEqual(
       [
         { name: `${note}_sort`, valid: true },
-        { name: `${note}_trgm`, valid: true },
         { name: `${column}_sort`, valid: true },
         { name: `${column}_trgm`, valid: true },
         { name: `t${load.table.id}_pkey`, valid: true },

@@ -247,7 +247,7 @@ export async function importNewTable(
     }
     return { table: { ...table, rowCount: rows }, rows, deferred }
   })
-  const indexing = deferred ? buildIndexes(database, table) : Promise.resolve([])
+  const indexing = deferred ? buildIndexes(database.db, table) : Promise.resolve([])
   return { table, rows, indexing }
 }
 

@@ -2,8 +2,15 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../db/database.js'
 import { createTestDatabase } from '../test/database.js'
+import { getTableById } from './catalog.js'
 import { importNewTable } from './import.js'
-import { DEFERRED_INDEX_ROWS, ensureIndexes, indexesPending } from './indexes.js'
+import {
+  buildIndexes,
+  DEFERRED_INDEX_ROWS,
+  ensureIndexes,
+  indexesPending,
+  startLazyIndexes,
+} from './indexes.js'
 import type { TableInfo } from './types.js'
 
 let database: Database
@@ -87,5 +94,60 @@ describe('indexes', () => {
     expect(await indexesPending(database.db, big, { search: 'a', order: byAge })).toBe(false)
     // Seen ready once, it is not looked up again.
     expect(await indexesPending(database.db, big, { search: 'a', order: byAge })).toBe(false)
+  })
+
+  it('build a big table’s long-text trigram index only once a search needs it', async () => {
+    async function* one() {
+      yield { line: 2, fields: ['Ada', 'a long note'] }
+    }
+    const { table: made, indexing } = await importNewTable(
+      database,
+      {
+        ownerId: table.owner.id,
+        name: 'Lazy',
+        columns: [
+          { name: 'Name', type: 'text' },
+          { name: 'Notes', type: 'long_text' },
+        ],
+      },
+      one(),
+    )
+    await indexing
+    const [name, notes] = made.columns.map((column) => `t${made.id}_c${column.id}`)
+    const names = async () =>
+      (
+        await sql<{ indexname: string }>`select indexname from pg_indexes
+          where schemaname = 'userdata' and tablename = ${`t${made.id}`}`.execute(database.db)
+      ).rows
+        .map((row) => row.indexname)
+        .sort()
+    // As after a big import: nothing built yet, and the catalog counts the rows.
+    for (const index of [`${name}_sort`, `${name}_trgm`, `${notes}_sort`, `${notes}_trgm`]) {
+      await sql`drop index ${sql.id('userdata', index)}`.execute(database.db)
+    }
+    await sql`update tables set row_count = ${DEFERRED_INDEX_ROWS} where id = ${made.id}`.execute(
+      database.db,
+    )
+    const big = (await getTableById(database.db, made.id)) as TableInfo
+    const built = await buildIndexes(database.db, big)
+    expect(built.map((time) => time.name).sort()).toEqual(
+      [`${name}_sort`, `${name}_trgm`, `${notes}_sort`].sort(),
+    )
+    await ensureIndexes(database)
+    expect(await names()).not.toContain(`${notes}_trgm`)
+    expect(await indexesPending(database.db, big, { search: '', order: null })).toBe(false)
+    expect(await indexesPending(database.db, big, { search: 'note', order: null })).toBe(true)
+    // Browsing without a search starts nothing; a search starts the build, in the background.
+    startLazyIndexes(database.db, big, '')
+    expect(await names()).not.toContain(`${notes}_trgm`)
+    startLazyIndexes(database.db, big, 'note')
+    // A second search meanwhile starts no second build.
+    startLazyIndexes(database.db, big, 'note')
+    await expect.poll(names, { timeout: 10_000 }).toContain(`${notes}_trgm`)
+    await expect
+      .poll(() => indexesPending(database.db, big, { search: 'note', order: null }))
+      .toBe(false)
+    // Seen built, a search starts nothing more.
+    startLazyIndexes(database.db, big, 'note')
   })
 })

@@ -46,27 +46,39 @@ export interface IndexBuildTime {
   ms: number
 }
 
-// Builds a table's missing indexes without blocking its readers or writers; never rejects. One at a
-// time: a concurrent build takes a lock that conflicts with another on the same table. The sort
-// indexes (B-trees, seconds each) go first, so every sort is fast long before the trigram indexes
-// (far slower, most of all on long text) make searching fast. Resolves to what each build took
-// (those done before a failure).
+const isTrigram = (build: IndexBuild) => build.name.endsWith('_trgm')
+
+// On a table of DEFERRED_INDEX_ROWS rows or more, a long-text column's trigram index, by far the
+// slowest to build (some 40 of the 60 s all of a 1,000,000-row table's indexes take), is built
+// only when a search first needs it: until then nothing is spent on a search nobody makes.
+const isLazy = (table: TableInfo, column: ColumnInfo, build: IndexBuild) =>
+  table.rowCount >= DEFERRED_INDEX_ROWS && column.type === 'long_text' && isTrigram(build)
+
+// Builds a table's missing indexes (`eager`: all but the lazy ones; `lazy`: just those) without
+// blocking its readers or writers; never rejects. One at a time: a concurrent build takes a lock
+// that conflicts with another on the same table. The sort indexes (B-trees, seconds each) go
+// first, so every sort is fast long before the trigram indexes make searching fast. Resolves to
+// what each build took (those done before a failure).
 export async function buildIndexes(
-  database: Database,
+  db: Db,
   table: TableInfo,
+  which: 'eager' | 'lazy' = 'eager',
 ): Promise<IndexBuildTime[]> {
   const times: IndexBuildTime[] = []
   try {
-    const current = await getTableById(database.db, table.id)
+    const current = await getTableById(db, table.id)
     const builds = (current?.columns ?? []).flatMap((column) =>
-      columnIndexes(table.id, column, { concurrently: true }).map((build) => ({ column, build })),
+      columnIndexes(table.id, column, { concurrently: true })
+        .filter((build) => isLazy(current as TableInfo, column, build) === (which === 'lazy'))
+        .map((build) => ({ column, build })),
     )
-    const trigram = ({ build }: { build: IndexBuild }) => build.name.endsWith('_trgm')
-    const longLast = (build: { column: ColumnInfo }) => Number(build.column.type === 'long_text')
-    const searches = builds.filter(trigram).sort((a, b) => longLast(a) - longLast(b))
-    for (const { column, build } of [...builds.filter((b) => !trigram(b)), ...searches]) {
+    const trigram = ({ build }: { build: IndexBuild }) => isTrigram(build)
+    for (const { column, build } of [
+      ...builds.filter((b) => !trigram(b)),
+      ...builds.filter(trigram),
+    ]) {
       const start = performance.now()
-      if (await buildOne(database.db, build)) {
+      if (await buildOne(db, build)) {
         times.push({ name: build.name, column: column.name, ms: performance.now() - start })
       }
     }
@@ -120,9 +132,28 @@ export async function ensureIndexes(database: Database): Promise<number> {
   const tables = await db.selectFrom('tables').select('id').orderBy('id').execute()
   for (const { id } of tables) {
     const table = await getTableById(db, id)
-    if (table) await buildIndexes(database, table)
+    if (table) await buildIndexes(db, table)
   }
   return invalid.rows.length
+}
+
+// Tables whose lazy indexes a worker is building.
+const building = new Set<number>()
+
+// A search of a big table starts, in the background, the build of its lazy indexes (once per table
+// and process at a time; two workers starting the same build wait for each other, and the second
+// finds it built). Costs nothing once they are seen built.
+export function startLazyIndexes(db: Db, table: TableInfo, search: string) {
+  if (!search || table.rowCount < DEFERRED_INDEX_ROWS || building.has(table.id)) return
+  const names = table.columns
+    .filter((column) => column.type === 'long_text')
+    .map((column) => objectName('trgm', table.id, column.id))
+  if (names.every((name) => knownReady.has(name))) return
+  building.add(table.id)
+  void buildIndexes(db, table, 'lazy').then((built) => {
+    for (const { name } of built) knownReady.add(name)
+    building.delete(table.id)
+  })
 }
 
 // Indexes seen built (a name each, at most one per index in the database): names hold table and
@@ -131,7 +162,8 @@ export async function ensureIndexes(database: Database): Promise<number> {
 const knownReady = new Set<string>()
 
 // Whether a page's sort or search still waits for its index (missing, or being built concurrently
-// after a big import): the page then says so. Smaller tables get theirs with their rows.
+// after a big import): the page then says so. A search starts the build of lazy indexes. Smaller
+// tables get theirs with their rows.
 export async function indexesPending(
   db: Db,
   table: TableInfo,

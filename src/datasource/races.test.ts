@@ -200,7 +200,7 @@ describe('a column change while the indexes are being built', () => {
       await released
       throw new Error('rolled back on purpose')
     })
-    const build = buildIndexes(database, table)
+    const build = buildIndexes(database.db, table)
     await until(() => building(table))
     return { build, release, openWrite: openWrite.catch(() => {}) }
   }

@@ -163,9 +163,9 @@ describe('a table deleted under a reader or a writer', () => {
     await expect(deleteRow(database.db, table, 1, null)).rejects.toThrow(/does not exist/)
     await expect(insertRow(database.db, table, { name: 'B' })).rejects.toThrow(/does not exist/)
     // An index build finds nothing to index, quietly.
-    await expect(buildIndexes(database, table)).resolves.toEqual([])
+    await expect(buildIndexes(database.db, table)).resolves.toEqual([])
     await deleteTable(database.db, table.id)
-    await expect(buildIndexes(database, table)).resolves.toEqual([])
+    await expect(buildIndexes(database.db, table)).resolves.toEqual([])
   })
 })
 
