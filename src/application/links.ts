@@ -16,17 +16,32 @@ import { InvalidError, NotFoundError } from './errors.js'
 export const GRID_LINKS = 5
 const DISPLAY_BATCH = 10_000
 
+// The tables the table's links point at that the reader may see, by id: each read once.
+export type LinkTargets = ReadonlyMap<number, TableInfo>
+
+export async function visibleTargets(db: Db, actor: Actor, table: TableInfo): Promise<LinkTargets> {
+  const visible = new Map<number, TableInfo>()
+  for (const id of new Set(table.columns.flatMap((column) => column.link?.tableId ?? []))) {
+    const target = await getTableById(db, id)
+    if (target && canSee(actor, target)) visible.set(id, target)
+  }
+  return visible
+}
+
 // One query per link column for the rows given (a page, or one row), on the target's primary key;
 // a column of several links reads its first `listLimit` links of every row in one more query.
+// `targets`: the visible targets, when the caller has read them already.
 export async function withLinks(
   db: Db,
   actor: Actor,
   table: TableInfo,
   rows: Row[],
   listLimit = MAX_LINKS_PER_CELL,
+  targets?: LinkTargets,
 ): Promise<Row[]> {
   const indexes = table.columns.flatMap((column, index) => (column.link ? [index] : []))
   if (indexes.length === 0 || rows.length === 0) return rows
+  const visible = targets ?? (await visibleTargets(db, actor, table))
   const linked = rows.map((row) => ({
     ...row,
     links: { ...row.links } as Record<number, LinkedRow>,
@@ -35,25 +50,24 @@ export async function withLinks(
   }))
   for (const index of indexes) {
     const column = table.columns[index]
+    const link = column?.link
+    const target = (link && visible.get(link.tableId)) ?? null
     if (isLinkList(column)) {
-      await withLinkList(db, actor, column as ColumnInfo, index, linked, listLimit)
+      await withLinkList(db, column as ColumnInfo, target, index, linked, listLimit)
       continue
     }
-    const link = table.columns[index]?.link
-    const target = link ? await getTableById(db, link.tableId) : null
-    const visible = target !== null && canSee(actor, target)
     const ids = linked.flatMap((row) => {
       const cell = row.cells[index]
       return cell === null || cell === undefined ? [] : [Number(cell)]
     })
-    const displays = visible
+    const displays = target
       ? await linkDisplays(db, target, ids, link?.displayColumnId)
       : new Map<number, string | null>()
     for (const row of linked) {
       const cell = row.cells[index]
       if (cell === null || cell === undefined) continue
       const id = Number(cell)
-      const found = visible && displays.has(id)
+      const found = target !== null && displays.has(id)
       row.links[index] = {
         id,
         display: found ? (displays.get(id) ?? null) : null,
@@ -64,16 +78,11 @@ export async function withLinks(
   return linked
 }
 
-// The target table as the reader may see it (null: not at all).
-async function visibleTarget(db: Db, actor: Actor, column: ColumnInfo) {
-  const target = column.link ? await getTableById(db, column.link.tableId) : null
-  return target !== null && canSee(actor, target) ? target : null
-}
-
+// `target`: the linked table, when the reader may see it.
 async function withLinkList(
   db: Db,
-  actor: Actor,
   column: ColumnInfo,
+  target: TableInfo | null,
   index: number,
   rows: Row[],
   limit: number,
@@ -84,7 +93,6 @@ async function withLinkList(
     rows.map((row) => row.id),
     limit,
   )
-  const target = await visibleTarget(db, actor, column)
   const ids = [...new Set([...stored.values()].flatMap((list) => list.targets))]
   const displays = new Map<number, string | null>()
   // A page may link to more rows than one statement takes parameters (65,535): read in batches.
@@ -228,19 +236,20 @@ export async function findLinkChoices(
 // The table as a reader may search, filter and sort it: a link whose target they may not see has
 // no display value (it is read, filtered and sorted by the linked row's id), so nothing of that
 // table leaks through which rows match.
-export async function linksSeenBy(db: Db, actor: Actor, table: TableInfo): Promise<TableInfo> {
-  const targets = new Set(table.columns.flatMap((column) => column.link?.tableId ?? []))
-  if (targets.size === 0) return table
-  const hidden = new Set<number>()
-  for (const id of targets) {
-    const target = await getTableById(db, id)
-    if (!target || !canSee(actor, target)) hidden.add(id)
-  }
-  if (hidden.size === 0) return table
+export async function linksSeenBy(
+  db: Db,
+  actor: Actor,
+  table: TableInfo,
+  targets?: LinkTargets,
+): Promise<TableInfo> {
+  if (!table.columns.some((column) => column.link)) return table
+  const visible = targets ?? (await visibleTargets(db, actor, table))
+  const hidden = (column: ColumnInfo) => column.link && !visible.has(column.link.tableId)
+  if (!table.columns.some(hidden)) return table
   return {
     ...table,
     columns: table.columns.map((column) =>
-      column.link && hidden.has(column.link.tableId)
+      column.link && hidden(column)
         ? { ...column, link: { ...column.link, display: null } }
         : column,
     ),

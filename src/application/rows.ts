@@ -19,7 +19,7 @@ import { normalizeSearch } from '../lib/search.js'
 import { requireAccess } from './access.js'
 import type { Actor } from './actor.js'
 import { type FieldErrors, InvalidError, NotFoundError, PreconditionFailedError } from './errors.js'
-import { GRID_LINKS, linksSeenBy, withLinks } from './links.js'
+import { GRID_LINKS, linksSeenBy, visibleTargets, withLinks } from './links.js'
 import { refusing } from './refusals.js'
 
 // A listed value longer than this is cut (and flagged); the row itself has it whole.
@@ -109,7 +109,8 @@ export async function listRowsByCursor(
     })
   }
   try {
-    const page = await scanAfter(db, await linksSeenBy(db, actor, table), {
+    const targets = await visibleTargets(db, actor, table)
+    const page = await scanAfter(db, await linksSeenBy(db, actor, table, targets), {
       search,
       filters,
       order,
@@ -117,7 +118,7 @@ export async function listRowsByCursor(
       limit: rowsPerPage(table, query.limit),
       cellChars: LIST_CELL_CHARS,
     })
-    const rows = await withLinks(db, actor, table, page.rows)
+    const rows = await withLinks(db, actor, table, page.rows, undefined, targets)
     return { ...page, rows, search, filters, order: query.order || null }
   } catch (error) {
     // A cursor whose sort value does not fit the column (made for another order, or edited).
@@ -137,8 +138,9 @@ export async function readPage(
 ): Promise<RowPage> {
   requireAccess(actor, table, 'read')
   startLazyIndexes(db, table, query.search)
-  const page = await listRows(db, await linksSeenBy(db, actor, table), query)
-  return { ...page, rows: await withLinks(db, actor, table, page.rows, GRID_LINKS) }
+  const targets = await visibleTargets(db, actor, table)
+  const page = await listRows(db, await linksSeenBy(db, actor, table, targets), query)
+  return { ...page, rows: await withLinks(db, actor, table, page.rows, GRID_LINKS, targets) }
 }
 
 export async function readRow(db: Db, actor: Actor, table: TableInfo, rowId: number): Promise<Row> {
